@@ -1,0 +1,35 @@
+# Two commands on a fresh machine (Python 3.11 + make):
+#   make run    set up .venv from the pinned lock file, then run the main job (default config)
+#   make test   same set-up, then the test suite
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup lock bench clean
+.DEFAULT_GOAL := run
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x "$(BIN)/python" || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m simcore run --a 100 --sigma 0.5 --trials 20 --seed 1 -o results/default_point.nc
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/throughput.py
+
+lock: $(STAMP)
+	( echo "# Exact versions of every package in the environment (pip freeze); \`make\` installs from this file."; \
+	  echo "# Regenerate: make lock"; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^synfire'; echo "setuptools==$$($(BIN)/python -c 'import setuptools; print(setuptools.__version__)')" ) > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+
+clean:
+	rm -rf $(VENV) .snakemake

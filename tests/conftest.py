@@ -1,0 +1,3 @@
+import os
+
+os.environ.setdefault("SYNFIRE_THREADS", "2")

@@ -1,0 +1,73 @@
+"""Same seed, same data: whatever the threads or the chunking of trials; NetCDF round-trips."""
+
+import numpy as np
+import pytest
+
+from simcore.dataset import open_point, run_dataset, write_netcdf
+
+from simcore.params import Params
+
+PARAMS = Params(t_stop=60.0, n_groups=6)
+
+
+def _same(ds1, ds2):
+    for name in ("a_out", "sigma_out", "t_out", "spike_time", "spike_group", "spike_neuron", "spike_count", "input_time"):
+        np.testing.assert_array_equal(ds1[name].values, ds2[name].values, err_msg=name)
+
+
+def test_threads_and_chunks_do_not_change_results():
+    whole_1 = run_dataset(PARAMS, 60, 1.0, range(6), seed=11, threads=1)
+    whole_2 = run_dataset(PARAMS, 60, 1.0, range(6), seed=11, threads=2)
+    _same(whole_1, whole_2)
+    first = run_dataset(PARAMS, 60, 1.0, range(0, 2), seed=11, threads=2)
+    second = run_dataset(PARAMS, 60, 1.0, range(2, 6), seed=11, threads=1)
+    for name in ("a_out", "sigma_out", "t_out", "spike_count", "input_time", "spike_time", "spike_neuron"):
+        joined = np.concatenate([first[name].values, second[name].values])
+        np.testing.assert_array_equal(joined, whole_1[name].values, err_msg=name)
+
+
+def test_different_seeds_differ():
+    one = run_dataset(PARAMS, 60, 1.0, 2, seed=1, threads=1)
+    two = run_dataset(PARAMS, 60, 1.0, 2, seed=2, threads=1)
+    assert not np.array_equal(one.spike_time.values[:50], two.spike_time.values[:50])
+
+
+def test_spike_overflow_replays_identically():
+    # a runaway network (huge weight, peak kernel) emits far more spikes than the first buffer holds
+    params = Params(t_stop=40.0, n_groups=3, kernel="peak_normalized", w=30.0, mu=40.0)
+    ds = run_dataset(params, 50, 0.5, 2, seed=3, threads=1)
+    assert ds.sizes["spike"] > 3 * 300 * 2 + int(300 * 40 * 0.05) * 2
+    again = run_dataset(params, 50, 0.5, 2, seed=3, threads=2)
+    _same(ds, again)
+
+
+def test_netcdf_round_trip(tmp_path):
+    ds = run_dataset(PARAMS, 60, 1.0, 3, seed=5)
+    path = write_netcdf(ds, tmp_path / "point.nc")
+    back = open_point(path)
+    _same(ds, back)
+    assert back.attrs["params"] == ds.attrs["params"]
+    assert back.attrs["seed"] == 5 and back.attrs["a"] == 60 and back.attrs["sigma"] == 1.0
+    assert back["spike_count"].attrs["sample_dimension"] == "spike"
+    assert int(back["spike_count"].sum()) == back.sizes["spike"]
+    assert list(tmp_path.iterdir()) == [path]  # no temporary file left
+
+
+@pytest.mark.parametrize("content", [b"", b"\x89HDF\r\n\x1a\n" + b"\0" * 100, b"not netcdf at all"])
+def test_corrupt_files_are_reported(tmp_path, content):
+    from simcore.dataset import CorruptFileError
+
+    path = tmp_path / "bad.nc"
+    path.write_bytes(content)
+    with pytest.raises(CorruptFileError, match="bad.nc"):
+        open_point(path)
+
+
+def test_truncated_file_is_reported(tmp_path):
+    from simcore.dataset import CorruptFileError
+
+    path = write_netcdf(run_dataset(PARAMS, 60, 1.0, 2, seed=5), tmp_path / "p.nc")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(CorruptFileError):
+        open_point(path)

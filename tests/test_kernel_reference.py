@@ -1,0 +1,70 @@
+"""The numba kernel against the slow NumPy reference, step by step, with identical random numbers."""
+
+import math
+
+import numpy as np
+import pytest
+
+from reference import reference_trial
+from simcore import rng as streams
+from simcore.network import NO_STATS, Drive, _run, draw_initial_state, draw_packet_steps
+from simcore.params import Params
+
+# Small and strongly driven so that spikes, refractoriness and delayed arrivals all happen.
+SMALL = dict(n_groups=3, group_size=4, delay=0.5, t_stop=30.0, t0=2.0, mu=55.0, w=40.0, t_ref=0.3)
+
+
+def _kernel_state(params, drive, n_steps, input_steps, seed):
+    generator = streams.trial_generator(seed, streams.CHAIN, 0, 0.0, 0)
+    n = params.n_groups * params.group_size
+    y, x, u = draw_initial_state(generator, params, drive, n)
+    counts = np.bincount(input_steps, minlength=params.steps(params.t_stop) + 1).astype(np.int64)
+    spike_step = np.empty(10_000, dtype=np.int32)
+    spike_neuron = np.empty(10_000, dtype=np.int32)
+    refractory = np.zeros(n, dtype=np.int64)
+    count = _run(
+        generator, y, x, u, refractory,
+        drive.step.propagator, drive.step.fixed_point, drive.step.noise_factor, drive.step.n_normals,
+        drive.lam_exc, drive.lam_inh, drive.w_bg,
+        params.u_threshold, params.u_reset, params.steps(params.t_ref), params.clamp_refractory,
+        params.n_groups, params.group_size, n_steps, params.steps(params.delay), params.chain_jump,
+        counts, NO_STATS, np.zeros((params.n_groups, 2)), spike_step, spike_neuron,
+    )  # fmt: skip
+    return list(zip(spike_step[:count].tolist(), spike_neuron[:count].tolist())), np.stack([y, x, u])
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        dict(),
+        dict(integrator="euler"),
+        dict(integrator="euler", clamp_refractory=False),
+        dict(background="poisson", n_exc=300, n_inh=100, w_bg=10.0, rate_exc=20.0, rate_inh=10.0),
+        dict(kernel="peak_normalized", w=15.0),
+    ],
+    ids=["exact-diffusion", "euler", "euler-unclamped", "poisson", "peak-kernel"],
+)
+def test_kernel_equals_reference_step_by_step(overrides):
+    params = Params(**{**SMALL, **overrides})
+    drive = Drive.of(params)
+    n_steps = params.steps(params.t_stop)
+    input_steps = draw_packet_steps(np.random.default_rng(0), params, 5, 0.3)
+    generator = streams.trial_generator(7, streams.CHAIN, 0, 0.0, 0)
+    n = params.n_groups * params.group_size
+    y, x, u = draw_initial_state(generator, params, drive, n)
+    counts = np.bincount(input_steps, minlength=n_steps + 1)
+    ref_spikes, ref_states = reference_trial(params, drive, generator, y, x, u, counts, n_steps, params.u_threshold)
+    assert len(ref_spikes) > 15 and {i // params.group_size for _, i in ref_spikes} == {0, 1, 2}
+    for steps in sorted({1, 2, 3, 5, 8, 13, 21, 34, 55, 89, n_steps}):
+        spikes, state = _kernel_state(params, drive, steps, input_steps, 7)
+        assert spikes == [s for s in ref_spikes if s[0] <= steps], f"spikes differ by step {steps}"
+        np.testing.assert_allclose(state, ref_states[steps - 1], rtol=1e-12, atol=1e-12)
+
+
+def test_free_membrane_has_no_spikes():
+    params = Params(**SMALL)
+    drive = Drive.of(params)
+    generator = streams.trial_generator(7, streams.CHAIN, 0, 0.0, 0)
+    y, x, u = draw_initial_state(generator, params, drive, 12)
+    spikes, _ = reference_trial(params, drive, generator, y, x, u, np.zeros(200, int), 100, math.inf)
+    assert spikes == []

@@ -1,0 +1,47 @@
+"""Model claims of REFERENCE.md, checked statistically on the real simulator."""
+
+import numpy as np
+import pytest
+
+from simcore.background import background_stats
+from simcore.dataset import run_dataset
+from simcore.params import Params
+
+
+def test_strong_tight_packet_propagates_and_sharpens():
+    ds = run_dataset(Params(), 100, 0.5, 10, seed=1)
+    last = ds.sizes["group"] - 1
+    a_last = ds["a_out"].isel(group=last).values
+    assert (a_last >= 90).all(), a_last
+    assert abs(ds["a_out"].values.mean() - 100) < 6
+    assert (ds["sigma_out"].isel(group=last).values < 0.5).all()
+    latency = np.diff(ds["t_out"].values, axis=1).mean() - 5.0
+    assert 0.4 < latency < 0.8  # REFERENCE: about 0.6 ms per group on top of the delay
+
+
+def test_weak_packet_dies_within_a_few_groups():
+    ds = run_dataset(Params(), 20, 1.0, 10, seed=1)
+    assert (ds["a_out"].isel(group=slice(3, None)).values == 0).all()
+    assert np.isnan(ds["sigma_out"].isel(group=slice(3, None)).values).all()
+
+
+@pytest.mark.parametrize("background", ["diffusion", "poisson"])
+def test_free_membrane_statistics(background):
+    # 1000 neurons x 2 s: the mean of V has a standard error of about 0.02 mV (tau_m = 10 ms
+    # correlation), the sd about 0.01 mV; tolerances are 4 standard errors.
+    result = background_stats(Params(background=background), 1000, 2000.0, seed=4)
+    assert result["free_v_mean_mv"] == pytest.approx(-61.787, abs=0.08)
+    assert result["free_v_sd_mv"] == pytest.approx(2.784, abs=0.04)
+
+
+def test_spontaneous_rate_exact_integration():
+    result = background_stats(Params(), 2000, 10000.0, seed=4)
+    # about 43,000 spikes: relative standard error about 0.5 %
+    assert 2.0 <= result["rate_hz"] <= 2.3, result
+    assert result["v_mean_mv"] < result["free_v_mean_mv"]  # reset pulls V down
+
+
+def test_euler_inflates_the_rate():
+    exact = background_stats(Params(), 1000, 5000.0, seed=4)["rate_hz"]
+    euler = background_stats(Params(integrator="euler"), 1000, 5000.0, seed=4)["rate_hz"]
+    assert euler > exact * 1.04
