@@ -77,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--threads", type=_positive_int, default=None, help="default: all CPUs")
     run.add_argument("-o", "--output", required=True, help="NetCDF file to write")
     run.add_argument("--quiet", action="store_true", help="do not print the packet table")
+    run.add_argument("--params-json", default=None, metavar="JSON",
+                     help="model parameters as a JSON object (applied before --set)")
 
     psp = with_set(sub.add_parser("psp", help="noise-free PSP of one input spike"))
     psp.add_argument("--json", action="store_true", help="print one JSON object")
@@ -101,17 +103,26 @@ def _print_table(result: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        params = Params().with_overrides(args.set)
+        params = Params()
+        if getattr(args, "params_json", None):
+            try:
+                overrides = json.loads(args.params_json)
+            except json.JSONDecodeError as error:
+                raise ParameterError(f"--params-json is not valid JSON ({error.msg})") from None
+            if not isinstance(overrides, dict):
+                raise ParameterError("--params-json must be a JSON object of parameter names and values")
+            params = params.with_overrides(overrides)
+        params = params.with_overrides(args.set)
         if args.command == "run":
-            from .dataset import describe_packets, run_dataset, write_netcdf
+            from .dataset import describe_packets, run_point, write_point
             from .network import check_packet
 
             check_packet(args.a, args.sigma, params)
             started = time.perf_counter()
-            ds = run_dataset(params, args.a, args.sigma, args.trials, args.seed, args.threads)
-            write_netcdf(ds, args.output)
+            contents = run_point(params, args.a, args.sigma, args.trials, args.seed, args.threads)
+            write_point(contents, args.output)
             if not args.quiet:
-                print(describe_packets(ds))
+                print(describe_packets(contents))
                 print(f"{len(args.trials)} trials in {time.perf_counter() - started:.2f} s -> {args.output}")
         elif args.command == "psp":
             from .psp import psp

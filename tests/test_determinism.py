@@ -71,3 +71,15 @@ def test_truncated_file_is_reported(tmp_path):
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(CorruptFileError):
         open_point(path)
+
+
+def test_fast_writer_matches_xarray(tmp_path):
+    from simcore.dataset import point_dataset, run_point, write_point
+
+    contents = run_point(PARAMS, 40, 0.0, 2, seed=9)
+    back = open_point(write_point(contents, tmp_path / "fast.nc"))
+    ds = point_dataset(contents)
+    _same(ds, back)
+    assert back.attrs == ds.attrs
+    empty = open_point(write_point(run_point(PARAMS, 0, 0.0, 1, seed=9), tmp_path / "empty.nc"))
+    assert empty.sizes["input"] == 0 and (empty.a_out.values == 0).all()

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Stop the private SLURM cluster started by ci/slurm/start.sh.
+#
+# Only processes named in $SLURM_STATE_DIR/pids/*.pid (and processes in the
+# sessions those daemons lead, e.g. slurmstepd of jobs still running) are
+# signalled: never anything found by name. Safe to run when nothing runs.
+# SLURM_STOP_PURGE=1 also deletes the state directory.
+set -uo pipefail
+
+S=${SLURM_STATE_DIR:-/tmp/synfire-slurm}
+WAIT=${SLURM_STOP_TIMEOUT:-30}
+ORDER=(slurmd slurmctld slurmdbd mariadbd munged)
+
+say() { echo "[slurm-stop] $*"; }
+
+pid_of() {  # pid_of NAME -> prints the PID if $S/pids/NAME.pid names a live NAME
+    local f="$S/pids/$1.pid" pid
+    [ -s "$f" ] || return 1
+    pid=$(cat "$f")
+    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$1" ] || return 1
+    echo "$pid"
+}
+session_members() {  # PIDs whose session id is $1 (the daemon was started by setsid)
+    ps -eo pid=,sid= | awk -v s="$1" '$2 == s && $1 != s { print $1 }'
+}
+wait_gone() {  # wait_gone SECONDS PID... -> 0 when all are gone
+    local deadline=$(( $(date +%s) + $1 )) p left; shift
+    while :; do
+        left=0
+        for p in "$@"; do [ -d "/proc/$p" ] && left=1; done
+        [ "$left" = 0 ] && return 0
+        [ "$(date +%s)" -ge "$deadline" ] && return 1
+        sleep 0.2
+    done
+}
+
+if [ ! -d "$S/pids" ]; then
+    say "nothing to stop (no $S/pids)"
+    exit 0
+fi
+
+# Cancel remaining jobs while slurmctld still runs so slurmd/slurmstepd can
+# clean up their job processes.
+if pid_of slurmctld >/dev/null && [ -f "$S/etc/slurm.conf" ]; then
+    export SLURM_CONF=$S/etc/slurm.conf
+    jobs=$(timeout 10 squeue -h -o %A 2>/dev/null | tr '\n' ' ')
+    if [ -n "${jobs// /}" ]; then
+        say "cancelling jobs: $jobs"
+        # shellcheck disable=SC2086
+        timeout 10 scancel $jobs 2>/dev/null || true
+        for _ in $(seq 50); do
+            [ -z "$(timeout 10 squeue -h -o %A 2>/dev/null)" ] && break
+            sleep 0.2
+        done
+    fi
+fi
+
+stopped=0
+for name in "${ORDER[@]}"; do
+    pid=$(pid_of "$name") || { rm -f "$S/pids/$name.pid"; continue; }
+    members=$(session_members "$pid")
+    kill -TERM "$pid" 2>/dev/null
+    if ! wait_gone "$WAIT" "$pid"; then
+        say "$name ($pid) ignored SIGTERM for ${WAIT}s: SIGKILL"
+        kill -KILL "$pid" 2>/dev/null
+        wait_gone 5 "$pid"
+    fi
+    # Leftovers of the daemon's session (e.g. slurmstepd of cancelled jobs).
+    members="$members $(session_members "$pid")"
+    live=()
+    for m in $members; do [ -d "/proc/$m" ] && live+=("$m"); done
+    if [ "${#live[@]}" -gt 0 ]; then
+        say "terminating ${#live[@]} leftover process(es) of $name's session: ${live[*]}"
+        kill -TERM "${live[@]}" 2>/dev/null
+        wait_gone 10 "${live[@]}" || kill -KILL "${live[@]}" 2>/dev/null
+    fi
+    rm -f "$S/pids/$name.pid"
+    say "stopped $name ($pid)"
+    stopped=$((stopped + 1))
+done
+rm -f "$S/munge/munge.socket.2" "$S/munge/munge.socket.2.lock" "$S/mysql/mysqld.sock"
+
+[ "$stopped" = 0 ] && say "nothing was running"
+if [ "${SLURM_STOP_PURGE:-0}" = 1 ]; then
+    rm -rf "$S"
+    say "removed $S"
+fi
+exit 0

@@ -1,0 +1,164 @@
+"""Figures of the reproduction (matplotlib + seaborn), each saved as PNG and PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    sns.set_theme(context="paper", style="ticks")
+    return plt
+
+
+def save(fig, png_path) -> None:
+    png_path = Path(png_path)
+    png_path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(png_path, dpi=150, bbox_inches="tight")
+    fig.savefig(png_path.with_suffix(".pdf"), bbox_inches="tight")
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def rasters(points, output) -> None:
+    """Fig. 1: one raster per (label, point Dataset, trial index)."""
+    plt = _plt()
+    fig, axes = plt.subplots(1, len(points), figsize=(4.2 * len(points), 3.6), sharey=True, squeeze=False)
+    for ax, (label, ds, trial) in zip(axes[0], points):
+        bounds = np.concatenate([[0], np.cumsum(ds.spike_count.values)])
+        i = int(np.flatnonzero(ds.trial.values == trial)[0])
+        part = slice(bounds[i], bounds[i + 1])
+        size = int(__import__("json").loads(ds.attrs["params"])["group_size"])
+        y = ds.spike_group.values[part] * size + ds.spike_neuron.values[part]
+        ax.plot(ds.spike_time.values[part], y, "|", ms=2, color="k")
+        alive = int((ds.a_out.values[i] > 0).sum())
+        ax.set_title(f"{label}a = {ds.attrs['a']}, sigma = {ds.attrs['sigma']:g} ms\n"
+                     f"(trial {trial}: packet alive in {alive} of {ds.sizes['group']} groups)", fontsize=9)
+        ax.set_xlabel("time [ms]")
+    axes[0, 0].set_ylabel("neuron (group x size + index)")
+    save(fig, output)
+
+
+def transmission(table, output, sigmas=None) -> None:
+    """Fig. 2: a_out vs a_in per sigma_in (with the diagonal); sigma_out vs sigma_in per a_in."""
+    plt = _plt()
+    import seaborn as sns
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.8))
+    shown = table if not sigmas else table[table.sigma_in.isin(sigmas)]
+    palette = sns.color_palette("viridis", shown.sigma_in.nunique())
+    for colour, (sigma, part) in zip(palette, shown.groupby("sigma_in")):
+        left.errorbar(part.a_in, part.a_out_mean, yerr=part.a_out_sd, marker="o", ms=3, color=colour,
+                      label=f"{sigma:g} ms", capsize=2)
+    top = max(table.a_in.max(), table.a_out_mean.max()) * 1.05
+    left.plot([0, top], [0, top], "k--", lw=1)
+    left.set(xlabel="a_in (spikes)", ylabel="a_out (spikes)", xlim=(0, top), ylim=(0, top))
+    left.legend(title="sigma_in", fontsize=7)
+    palette = sns.color_palette("rocket", table.a_in.nunique())
+    for colour, (a, part) in zip(palette, table.groupby("a_in")):
+        right.plot(part.sigma_in, part.sigma_out_mean, marker="o", ms=3, color=colour, label=f"{a}")
+    top = max(table.sigma_in.max(), np.nanmax(table.sigma_out_mean.values)) * 1.05
+    right.plot([0, top], [0, top], "k--", lw=1)
+    right.set(xlabel="sigma_in [ms]", ylabel="sigma_out [ms]")
+    right.legend(title="a_in", fontsize=6, ncol=2)
+    save(fig, output)
+
+
+def state_space(ds, flow, threshold, fixed, output, max_trajectories: int = 6) -> None:
+    """Fig. 3: trajectories in the (sigma, a) plane, mean flow, separatrix and fixed points."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(5.5, 4.5))
+    if len(flow):
+        ax.quiver(flow.sigma, flow.a, flow.ds, flow.da, angles="xy", scale_units="xy", scale=1,
+                  color="0.6", width=0.003)
+    from .analysis import survived
+
+    alive = survived(ds).values
+    rng = np.random.default_rng(0)
+    for i, a in enumerate(ds.a_in.values):
+        for j, sigma in enumerate(ds.sigma_in.values):
+            trials = rng.permutation(ds.sizes["trial"])[:max_trajectories]
+            for t in trials[:1]:
+                a_path = np.concatenate([[a], ds.a_out.values[i, j, t]])
+                s_path = np.concatenate([[sigma], ds.sigma_out.values[i, j, t]])
+                ok = np.isfinite(s_path)
+                ax.plot(s_path[ok], a_path[ok], "-", lw=0.7, alpha=0.8,
+                        color="tab:blue" if alive[i, j, t] else "tab:red")
+    curve = threshold.dropna(subset=["a50"])
+    ax.plot(curve.sigma, curve.a50, "k-", lw=2, label="separatrix (a50)")
+    for _, row in fixed.iterrows():
+        marker = "o" if row.kind == "attractor" else "X"
+        ax.plot(row.sigma, row.a, marker, ms=10, mfc="gold", mec="k", label=f"{row.kind} ({row.a:.0f}, {row.sigma:.2f} ms)")
+    ax.set(xlabel="sigma [ms]", ylabel="a (spikes)", xlim=(0, max(3.0, ds.sigma_in.values.max()) * 1.05),
+           ylim=(0, max(110, ds.a_in.values.max() + 10)))
+    ax.legend(fontsize=7, loc="lower right")
+    save(fig, output)
+
+
+def survival(table, threshold, output_curves, output_heatmap) -> None:
+    """Fig. 4: P(a) per sigma with Wilson intervals, and a heat map with the 50 % contour."""
+    plt = _plt()
+    import seaborn as sns
+
+    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    palette = sns.color_palette("viridis", table.sigma.nunique())
+    for colour, (sigma, part) in zip(palette, table.groupby("sigma")):
+        ax.plot(part.a, part.p, "o-", ms=3, color=colour, label=f"{sigma:g} ms")
+        ax.fill_between(part.a, part.ci_low, part.ci_high, color=colour, alpha=0.2, lw=0)
+    ax.axhline(0.5, color="k", lw=0.8, ls=":")
+    ax.set(xlabel="a (spikes in the input packet)", ylabel="P(survival)", ylim=(-0.02, 1.02))
+    ax.legend(title="sigma", fontsize=7)
+    save(fig, output_curves)
+    fig, ax = plt.subplots(figsize=(5.5, 4.2))
+    grid = table.pivot(index="a", columns="sigma", values="p").sort_index(ascending=True)
+    mesh = ax.pcolormesh(_edges(grid.columns.values), _edges(grid.index.values), grid.values,
+                         cmap="magma", vmin=0, vmax=1, shading="flat")
+    fig.colorbar(mesh, ax=ax, label="P(survival)")
+    curve = threshold.dropna(subset=["a50"])
+    ax.plot(curve.sigma, curve.a50, "c-", lw=2, label="50 % contour")
+    ax.fill_between(curve.sigma, curve.a50_low, curve.a50_high, color="c", alpha=0.3, lw=0)
+    ax.set(xlabel="sigma [ms]", ylabel="a (spikes)")
+    ax.legend(fontsize=7)
+    save(fig, output_heatmap)
+
+
+def _edges(centres):
+    centres = np.asarray(centres, dtype=float)
+    if centres.size == 1:
+        return np.array([centres[0] - 0.5, centres[0] + 0.5])
+    mid = 0.5 * (centres[1:] + centres[:-1])
+    return np.concatenate([[2 * centres[0] - mid[0]], mid, [2 * centres[-1] - mid[-1]]])
+
+
+def threshold_comparison(curves, output, xlabel="sigma [ms]", title="") -> None:
+    """a50 curves of several settings (dict label -> threshold table) with their intervals."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    for label, table in curves.items():
+        ax.errorbar(table.sigma, table.a50,
+                    yerr=[table.a50 - table.a50_low, table.a50_high - table.a50], marker="o", ms=3,
+                    capsize=2, label=label)
+    ax.set(xlabel=xlabel, ylabel="threshold packet a50 (spikes)", title=title)
+    ax.legend(fontsize=7)
+    save(fig, output)
+
+
+def bifurcation(table, output) -> None:
+    """Fig. 5: attractor a* and threshold packet vs group size."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    ax.plot(table.group_size, table.attractor_a, "o-", label="attractor a*")
+    ax.errorbar(table.group_size, table.a50, yerr=[table.a50 - table.a50_low, table.a50_high - table.a50],
+                marker="s", capsize=2, label="threshold packet a50 (smallest sigma)")
+    ax.plot(table.group_size, table.group_size, "k:", lw=1, label="a = w")
+    ax.set(xlabel="group size w", ylabel="spikes")
+    ax.legend(fontsize=7)
+    save(fig, output)

@@ -1,0 +1,113 @@
+"""The workflow's steps as functions of file paths and the validated config (called by thin scripts)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from . import analysis, figures
+from .dataset import open_point, write_netcdf
+from .sweep import aggregate, variants
+
+
+def _write_csv(frame, path) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.part")
+    frame.to_csv(tmp, index=False, float_format="%.6g")
+    tmp.replace(path)
+
+
+def open_sweep(path):
+    import xarray as xr
+
+    with xr.open_dataset(path, engine="h5netcdf") as ds:
+        return ds.load()
+
+
+def aggregate_step(inputs, output, config, variant: str) -> None:
+    write_netcdf(aggregate(inputs, variants(config)[variant]), output)
+
+
+def analysis_step(packets, out: dict, config) -> None:
+    ds = open_sweep(packets)
+    surv = config["survival"]
+    survival = analysis.survival_table(ds, surv["min_fraction"], surv["confidence"])
+    threshold = analysis.threshold_table(survival)
+    a_max = max(110.0, float(ds.a_in.max()) + 10)
+    s_max = max(3.0, float(ds.sigma_in.max()))
+    flow = analysis.flow_field(ds, np.linspace(0, a_max, 23), np.linspace(0, s_max, 16))
+    fixed = analysis.fixed_points(ds, threshold, flow, surv["min_fraction"])
+    for name, frame in (("survival", survival), ("threshold", threshold), ("flow", flow), ("fixed_points", fixed),
+                        ("transmission", analysis.transmission_table(ds))):
+        _write_csv(frame, out[name])
+
+
+def window_sensitivity_step(sim_files, output, config) -> None:
+    import pandas as pd
+
+    variant = variants(config)["main"]
+    settings = {"default": {}, **config["window_variants"]}
+    group_size = variant.params.group_size
+    frames = []
+    for name, overrides in settings.items():
+        rows = pd.DataFrame(analysis.reextract(sim_files, variant.params, overrides), columns=["a", "sigma", "trial", "a_last"])
+        rows["alive"] = rows.a_last >= config["survival"]["min_fraction"] * group_size
+        table = rows.groupby(["a", "sigma"]).alive.agg(["sum", "size"]).reset_index()
+        lo, hi = analysis.wilson_interval(table["sum"], table["size"], config["survival"]["confidence"])
+        table = pd.DataFrame({"a": table.a, "sigma": table.sigma, "p": table["sum"] / table["size"], "ci_low": lo, "ci_high": hi})
+        threshold = analysis.threshold_table(table)
+        threshold.insert(0, "window", name)
+        frames.append(threshold)
+    _write_csv(pd.concat(frames), output)
+
+
+def bifurcation_step(packet_files, output, config) -> None:
+    import pandas as pd
+
+    rows = []
+    for path in packet_files:
+        ds = open_sweep(path)
+        size = int(json.loads(ds.attrs["params"])["group_size"])
+        survival = analysis.survival_table(ds, config["survival"]["min_fraction"], config["survival"]["confidence"])
+        threshold = analysis.threshold_table(survival).iloc[0]
+        fixed = analysis.fixed_points(ds, analysis.threshold_table(survival), pd.DataFrame(), config["survival"]["min_fraction"])
+        attractor = fixed[fixed.kind == "attractor"]
+        rows.append({
+            "group_size": size, "sigma": threshold.sigma, "a50": threshold.a50, "a50_low": threshold.a50_low,
+            "a50_high": threshold.a50_high,
+            "attractor_a": float(attractor.a.iloc[0]) if len(attractor) else float("nan"),
+            "attractor_sigma": float(attractor.sigma.iloc[0]) if len(attractor) else float("nan"),
+            "p_survival_max": float(survival.p.max()),
+        })
+    _write_csv(pd.DataFrame(rows).sort_values("group_size"), output)
+
+
+def figure_step(kind: str, inputs, outputs, config) -> None:
+    import pandas as pd
+
+    if kind == "rasters":
+        points = []
+        for path, spec in zip(inputs, config["rasters"]):
+            ds = open_point(path)
+            label = f"{spec['label']}: " if spec.get("label") else ""
+            points.append((label, ds, spec.get("trial", 0)))
+        figures.rasters(points, outputs[0])
+    elif kind == "transmission":
+        figures.transmission(pd.read_csv(inputs[0]), outputs[0], config["transmission_sigmas"])
+    elif kind == "state_space":
+        ds = open_sweep(inputs[0])
+        flow, threshold, fixed = (pd.read_csv(p) for p in inputs[1:4])
+        figures.state_space(ds, flow, threshold, fixed, outputs[0])
+    elif kind == "survival":
+        figures.survival(pd.read_csv(inputs[0]), pd.read_csv(inputs[1]), outputs[0], outputs[1])
+    elif kind == "window_sensitivity":
+        table = pd.read_csv(inputs[0])
+        figures.threshold_comparison({n: t for n, t in table.groupby("window", sort=False)}, outputs[0],
+                                     title="threshold packet under different packet windows")
+    elif kind == "bifurcation":
+        figures.bifurcation(pd.read_csv(inputs[0]), outputs[0])
+    else:  # pragma: no cover - the rules name the kinds
+        raise ValueError(kind)

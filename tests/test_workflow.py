@@ -1,0 +1,92 @@
+"""The whole Snakemake workflow on config/test.yaml, in temporary directories, as a user runs it."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "config" / "test.yaml"
+
+
+def snakemake(workdir, *args, timeout=600, **kwargs):
+    command = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir),
+               "--configfile", str(CONFIG), *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("run2")
+    result = snakemake(workdir, "--cores", "2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return workdir
+
+
+def test_outputs_have_the_documented_structure(finished):
+    with xr.open_dataset(finished / "results" / "packets.nc", engine="h5netcdf") as ds:
+        assert ds.a_out.dims == ("a_in", "sigma_in", "trial", "group")
+        assert set(ds.data_vars) == {"a_out", "sigma_out", "t_out"}
+        assert ds.sizes == {"a_in": 3, "sigma_in": 2, "trial": 6, "group": 5}
+        for key in ("params", "seed", "simcore_version", "git_commit"):
+            assert key in ds.attrs
+    for name in ("survival", "threshold", "transmission", "flow", "fixed_points", "window_sensitivity", "bifurcation"):
+        assert len(pd.read_csv(finished / "results" / "tables" / f"{name}.csv")) > 0, name
+    for name in ("rasters", "transmission", "state_space", "survival_curves", "survival_heatmap",
+                 "window_sensitivity", "bifurcation"):
+        for suffix in (".png", ".pdf"):
+            assert (finished / "results" / "figures" / f"{name}{suffix}").stat().st_size > 5000
+
+
+def test_basic_science(finished):
+    survival = pd.read_csv(finished / "results" / "tables" / "survival.csv")
+    p = survival.pivot(index="a", columns="sigma", values="p")
+    assert (p.loc[100] >= p.loc[20]).all() and p.loc[100].min() >= 0.8 and p.loc[20].max() <= 0.2
+    assert p[0.5].sum() >= p[2.0].sum()  # survival falls with sigma
+    fixed = pd.read_csv(finished / "results" / "tables" / "fixed_points.csv").set_index("kind")
+    assert 85 <= fixed.loc["attractor", "a"] <= 105 and fixed.loc["attractor", "sigma"] < 1.0
+
+
+def test_report(finished):
+    result = snakemake(finished, "--report", "results/report.html")
+    assert result.returncode == 0, result.stderr[-3000:]
+    html = (finished / "results" / "report.html").read_text()
+    assert "state_space.png" in html and "survival_heatmap.png" in html and "make run" in html
+
+
+def test_single_core_gives_identical_data(finished, tmp_path):
+    result = snakemake(tmp_path, "--cores", "1")
+    assert result.returncode == 0, result.stderr[-3000:]
+    with xr.open_dataset(finished / "results" / "packets.nc", engine="h5netcdf") as two, \
+            xr.open_dataset(tmp_path / "results" / "packets.nc", engine="h5netcdf") as one:
+        for name in ("a_out", "sigma_out", "t_out"):
+            np.testing.assert_array_equal(one[name].values, two[name].values)
+
+
+def test_interrupted_run_resumes_without_redoing_work(tmp_path):
+    command = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(tmp_path),
+               "--configfile", str(CONFIG), "--cores", "1"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    sims = tmp_path / "results" / "sims" / "main"
+    deadline = time.time() + 300
+    while time.time() < deadline and len(list(sims.glob("*.nc"))) < 3:
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)  # no chance to clean up
+    process.wait()
+    done = {p: p.stat().st_mtime_ns for p in sims.glob("*.nc")}
+    assert 3 <= len(done) < 18, "the run was not interrupted mid-sweep"
+    assert not (tmp_path / "results" / "packets.nc").exists()
+    result = snakemake(tmp_path, "--cores", "2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    for path, mtime in done.items():
+        assert path.stat().st_mtime_ns == mtime, f"{path.name} was simulated again"
+    assert not list(tmp_path.rglob("*.part")), "a temporary file was left behind"
+    with xr.open_dataset(tmp_path / "results" / "packets.nc", engine="h5netcdf") as ds:
+        assert ds.sizes["trial"] == 6

@@ -1,0 +1,39 @@
+rule analysis:
+    input:
+        "results/packets.nc",
+    output:
+        survival="results/tables/survival.csv",
+        threshold="results/tables/threshold.csv",
+        transmission="results/tables/transmission.csv",
+        flow="results/tables/flow.csv",
+        fixed_points="results/tables/fixed_points.csv",
+    log:
+        "logs/analysis.log",
+    params:
+        survival=config["survival"],
+    script:
+        "../scripts/analysis.py"
+
+
+rule window_sensitivity:
+    input:
+        lambda wildcards: variant_files("main"),
+    output:
+        "results/tables/window_sensitivity.csv",
+    log:
+        "logs/window_sensitivity.log",
+    params:
+        windows=config["window_variants"],
+    script:
+        "../scripts/window_sensitivity.py"
+
+
+rule bifurcation:
+    input:
+        [f"results/variants/{name}/packets.nc" for name in VARIANTS if name != "main"],
+    output:
+        "results/tables/bifurcation.csv",
+    log:
+        "logs/bifurcation.log",
+    script:
+        "../scripts/bifurcation.py"
