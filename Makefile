@@ -18,7 +18,9 @@ $(STAMP): requirements.lock pyproject.toml
 setup: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python -m simcore run --a 100 --sigma 0.5 --trials 20 --seed 1 -o results/default_point.nc
+	$(BIN)/snakemake
+	$(BIN)/snakemake --report results/report.html
+	@echo "Done: figures in results/figures/, tables in results/tables/, report: results/report.html"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

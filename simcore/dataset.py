@@ -142,6 +142,8 @@ def _atomic(write, path) -> Path:
     """Run write(temporary path), then rename it to `path`; never leave a partial file at `path`."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{path.name}.*.part"):  # left by a killed earlier attempt
+        stale.unlink(missing_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         write(tmp)

@@ -70,7 +70,8 @@ def test_single_core_gives_identical_data(finished, tmp_path):
             np.testing.assert_array_equal(one[name].values, two[name].values)
 
 
-def test_interrupted_run_resumes_without_redoing_work(tmp_path):
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill-9"])
+def test_interrupted_run_resumes_without_redoing_work(tmp_path, how):
     command = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(tmp_path),
                "--configfile", str(CONFIG), "--cores", "1"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -78,15 +79,21 @@ def test_interrupted_run_resumes_without_redoing_work(tmp_path):
     deadline = time.time() + 300
     while time.time() < deadline and len(list(sims.glob("*.nc"))) < 3:
         time.sleep(0.2)
-    os.killpg(process.pid, signal.SIGKILL)  # no chance to clean up
-    process.wait()
-    done = {p: p.stat().st_mtime_ns for p in sims.glob("*.nc")}
+    done = {p: p.stat().st_ino for p in sims.glob("*.nc")}  # finished (and, 1 s later, registered)
+    time.sleep(1.0)
+    if how == signal.SIGINT:
+        os.kill(process.pid, signal.SIGINT)  # Ctrl-C: snakemake stops its jobs and unlocks
+    else:
+        os.killpg(process.pid, signal.SIGKILL)  # no chance to clean up: the lock stays
+    process.wait(timeout=120)
     assert 3 <= len(done) < 18, "the run was not interrupted mid-sweep"
     assert not (tmp_path / "results" / "packets.nc").exists()
+    if how == signal.SIGKILL:
+        assert snakemake(tmp_path, "--unlock").returncode == 0
     result = snakemake(tmp_path, "--cores", "2")
     assert result.returncode == 0, result.stderr[-3000:]
-    for path, mtime in done.items():
-        assert path.stat().st_mtime_ns == mtime, f"{path.name} was simulated again"
+    for path, inode in done.items():  # a re-simulation would rename a new file into place
+        assert path.stat().st_ino == inode, f"{path.name} was simulated again"
     assert not list(tmp_path.rglob("*.part")), "a temporary file was left behind"
     with xr.open_dataset(tmp_path / "results" / "packets.nc", engine="h5netcdf") as ds:
         assert ds.sizes["trial"] == 6

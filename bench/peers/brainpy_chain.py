@@ -49,7 +49,7 @@ class Chain(bp.DynamicalSystem):
     """n_groups x group_size LIF neurons, alpha synapses (x, y), delayed group-to-group drive."""
 
     def __init__(self, m: dict, n_groups: int, group_size: int, delay_index: str = "corrected",
-                 noise: bool = True, v_th: float | None = None):
+                 noise: bool = True, v_th: float | None = None, order: str = "seed"):
         super().__init__()
         self.G, self.W = n_groups, group_size
         N = n_groups * group_size
@@ -58,6 +58,7 @@ class Chain(bp.DynamicalSystem):
         self.ref_steps = int(round(m["t_ref"] / m["dt"]))
         self.D = int(round(m["delay"] / m["dt"]))
         self.k = self.D - 1 if delay_index == "corrected" else self.D
+        self.order = order
         tau_m, tau_s, mu, s = m["tau_m"], m["tau_s"], m["mu"], m["s"]
         Vr = self.Vr
         self.V = bm.Variable(bm.zeros(N) + Vr)
@@ -80,7 +81,8 @@ class Chain(bp.DynamicalSystem):
         jump = self.w * bm.repeat(arriving, self.W)
         x = self.int_x(self.x.value, t, self.y.value, dt)
         y = self.int_y(self.y.value, t, dt) + jump
-        V = self.int_V(self.V.value, t, x, dt)
+        # the example's order: V sees the new x; "simcore": V sees the old x (plain forward Euler)
+        V = self.int_V(self.V.value, t, x if self.order == "seed" else self.x.value, dt)
         refractory = self.ref.value > 0
         V = bm.where(refractory, self.Vr, V)
         spike = bm.logical_and(bm.logical_not(refractory), V >= self.Vt)
@@ -96,7 +98,7 @@ class Chain(bp.DynamicalSystem):
 class Runner:
     """Builds the jitted 'simulate one trial' function once; run() resets state and calls it."""
 
-    def __init__(self, m: dict, chain: Chain, record_v: bool = False, v_every: int = 1):
+    def __init__(self, m: dict, chain: Chain, record_v: bool = False, record: str = "V"):
         self.m, self.chain = m, chain
         dt = m["dt"]
         self.n = C.n_steps(m)
@@ -106,7 +108,7 @@ class Runner:
             bp.share.save(i=i, t=i * dt, dt=dt)
             spike = chain.update(count)
             if record_v:
-                return spike, chain.V.value
+                return spike, (chain.V.value if record == "V" else chain.y.value)
             return spike
 
         @bm.jit
@@ -147,27 +149,57 @@ def run_psp(m: dict) -> dict:
     return {"peak_mv": float(v[i]), "t_peak_ms": float((i + 1 - arrival) * m["dt"])}
 
 
+def run_delay_probe(m: dict, delay_index: str) -> dict:
+    """Two groups of one noise-free neuron: when does neuron 0's spike reach neuron 1's y?"""
+    chain = Chain(m, 2, 1, delay_index=delay_index, noise=False)
+    runner = Runner(m, chain, record_v=True, record="y")
+    counts = np.zeros(int(round(30.0 / m["dt"])))
+    counts[9] = 300  # a kick (300 x 0.14 mV) that makes neuron 0 fire within a few steps
+    spikes, y = runner.run(np.zeros(2), np.zeros(2), np.zeros(2), counts, 0)
+    spike_step = int(np.flatnonzero(spikes[:, 0])[0]) + 1
+    dy = np.diff(np.concatenate([[0.0], y[:, 1]]))
+    jump_step = int(np.flatnonzero(dy > 0.5 * m["w"])[0]) + 1
+    return {"delay_index": delay_index, "spike_step": spike_step, "arrival_step": jump_step,
+            "delay_ms": (jump_step - spike_step) * m["dt"], "retrieve_index": chain.k}
+
+
 def run_background(m: dict, task: dict) -> dict:
+    """n isolated neurons (one group, no chain input) for burn_in + duration; rate and V statistics."""
     t0 = time.perf_counter()
     n, duration, burn_in = int(task["neurons"]), float(task["duration"]), float(task["burn_in"])
     free = bool(task.get("free", False))
     mm = dict(m, t_stop=burn_in + duration)
     chain = Chain(mm, 1, n, v_th=1e9 if free else None)
-    runner = Runner(mm, chain, record_v=True)
+    first = int(round(burn_in / m["dt"]))
+
+    def body(i, count):
+        bp.share.save(i=i, t=i * mm["dt"], dt=mm["dt"])
+        spike = chain.update(count)
+        V = chain.V.value
+        return spike.sum(), V.sum(), (V * V).sum()
+
+    @bm.jit
+    def simulate(counts):
+        return bm.for_loop(body, (bm.arange(1, counts.shape[0] + 1), counts))
+
     rng = C.generator(task["seed"], 99, int(free))
     y, x, u = C.draw_initial_state(rng, m, n)
-    spikes, v = runner.run(y, x, u, np.zeros(C.n_steps(mm)), int(task["seed"]) * 31 + int(free))
-    first = int(round(burn_in / m["dt"]))  # rows first.. are the steps first+1 ..
-    every = int(round(float(task.get("v_interval", 10.0)) / m["dt"]))
-    count = int(spikes[first:].sum())
-    vs = v[first::every]
+    chain.V.value = bm.asarray(m["v_rest"] + u)
+    chain.x.value = bm.asarray(x)
+    chain.y.value = bm.asarray(y)
+    bm.random.seed(int(task["seed"]) * 31 + int(free))
+    counts, s1, s2 = (np.asarray(a) for a in simulate(bm.zeros(C.n_steps(mm))))
+    samples = n * (counts.size - first)
+    mean = float(s1[first:].sum() / samples)
+    sd = float(np.sqrt(max(0.0, s2[first:].sum() / samples - mean * mean)))
+    count = int(counts[first:].sum())
     return {"free": free, "neurons": n, "duration_ms": duration, "spikes": count,
-            "rate_hz": count / (n * duration * 1e-3), "v_mean_mv": float(vs.mean()), "v_sd_mv": float(vs.std()),
+            "rate_hz": count / (n * duration * 1e-3), "v_mean_mv": mean, "v_sd_mv": sd,
             "wall_s": time.perf_counter() - t0}
 
 
-def run_chain_tasks(m: dict, tasks: list, delay_index: str) -> list:
-    chain = Chain(m, m["n_groups"], m["group_size"], delay_index=delay_index)
+def run_chain_tasks(m: dict, tasks: list, delay_index: str, order: str) -> list:
+    chain = Chain(m, m["n_groups"], m["group_size"], delay_index=delay_index, order=order)
     runner = Runner(m, chain)
     N = m["n_groups"] * m["group_size"]
     results = []
@@ -183,7 +215,7 @@ def run_chain_tasks(m: dict, tasks: list, delay_index: str) -> list:
             counts = np.bincount(input_steps - 1, minlength=runner.n)[: runner.n]
             raster, _ = runner.run(y, x, u, counts, trial_seed(seed, a, sigma, trial))
             rows, ids = np.nonzero(raster)
-            out = {"wall_s": time.perf_counter() - ts, "n_spikes": int(rows.size)}
+            out = {"wall_s": time.perf_counter() - ts, "t_end": time.time(), "n_spikes": int(rows.size)}
             if keep:
                 out.update(C.spikes_to_json(rows + 1, ids))
                 out["input_steps"] = input_steps.tolist()
@@ -197,23 +229,30 @@ def main() -> None:
     job = C.read_job()
     m, options = job["model"], job.get("options", {})
     delay_index = options.get("delay_index", "corrected")
+    order = options.get("order", "seed")
     results = []
     chain_tasks = [t for t in job["tasks"] if t["kind"] == "chain"]
     for task in job["tasks"]:
         if task["kind"] == "chain":
             continue
         t0 = time.perf_counter()
-        r = run_psp(m) if task["kind"] == "psp" else run_background(m, task)
+        if task["kind"] == "psp":
+            r = run_psp(m)
+        elif task["kind"] == "delay_probe":
+            r = run_delay_probe(m, task.get("delay_index", delay_index))
+        else:
+            r = run_background(m, task)
         r["kind"] = task["kind"]
         r["label"] = task.get("label")
         r["task_wall_s"] = time.perf_counter() - t0
         results.append(r)
         C.log(f"brainpy: {task['kind']} done in {r['task_wall_s']:.2f} s")
     if chain_tasks:
-        results.extend(run_chain_tasks(m, chain_tasks, delay_index))
+        results.extend(run_chain_tasks(m, chain_tasks, delay_index, order))
     C.write_answer({
         "peer": "brainpy",
         "delay_index": delay_index,
+        "order": order,
         "versions": {"brainpy": bp.__version__, "jax": jax.__version__, "numpy": np.__version__},
         "t_imported": T_IMPORTED,
         "results": results,

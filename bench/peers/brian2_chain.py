@@ -141,7 +141,7 @@ def run_chain_tasks(m: dict, tasks: list, target: str, workdir: str) -> list:
             input_steps = C.draw_packet_steps(rng, m, a, sigma)
             y, x, u = C.draw_initial_state(rng, m, m["n_groups"] * m["group_size"])
             steps, ids = net.run(y, x, u, input_steps - 1, trial_seed(seed, a, sigma, trial))
-            out = {"wall_s": time.perf_counter() - ts, "n_spikes": int(steps.size)}
+            out = {"wall_s": time.perf_counter() - ts, "t_end": time.time(), "n_spikes": int(steps.size)}
             if keep:
                 out.update(C.spikes_to_json(steps, ids))
                 out["input_steps"] = input_steps.tolist()

@@ -174,6 +174,7 @@ def run_chain_trial(m: dict, a: int, sigma: float, seed: int, trial: int, keep: 
     ids = np.asarray(ev["senders"], dtype=np.int64) - first_id
     out = {
         "wall_s": t_simulated - t_start,
+        "t_end": time.time(),
         "build_s": t_built - t_start,
         "simulate_s": t_simulated - t_built,
         "n_spikes": int(steps.size),

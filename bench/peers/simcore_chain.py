@@ -41,7 +41,7 @@ def main() -> None:
             for trial in range(int(task["trials"])):
                 ts = time.perf_counter()
                 out = simulate_chain(params, int(task["a"]), float(task["sigma"]), [trial], int(task["seed"]), threads=1)
-                trials.append({"wall_s": time.perf_counter() - ts, "n_spikes": int(out[0].steps.size)})
+                trials.append({"wall_s": time.perf_counter() - ts, "t_end": time.time(), "n_spikes": int(out[0].steps.size)})
             r = {"a": task["a"], "sigma": task["sigma"], "trials": trials}
         elif kind == "chain_batch":
             threads = task.get("threads")

@@ -269,6 +269,9 @@ wait_for() {  # wait_for DESCRIPTION DAEMON CMD... (polls CMD every 0.2 s)
     log "ready: $what"
 }
 
+# Daemons (and job step daemons) inherit the cwd: keep them out of the caller's tree.
+cd "$S"
+
 # --- munged ------------------------------------------------------------------
 launch munged setpriv --reuid=munge --regid=munge --init-groups \
     munged --foreground --socket="$MUNGE_SOCK" --key-file="$S/munge/munge.key" \

@@ -79,6 +79,32 @@ for name in "${ORDER[@]}"; do
     say "stopped $name ($pid)"
     stopped=$((stopped + 1))
 done
+# Job step daemons outlive slurmd (they setsid themselves). Those of *this*
+# cluster keep $S/log/slurmd.log open: end their sessions (step + job tasks).
+step_sids() {
+    local d p
+    for d in /proc/[0-9]*; do
+        [ "$(cat "$d/comm" 2>/dev/null)" = slurmstepd ] || continue
+        for p in "$d"/fd/*; do
+            if [ "$(readlink "$p" 2>/dev/null)" = "$S/log/slurmd.log" ]; then
+                awk '{ print $6 }' "$d/stat" 2>/dev/null   # field 6 = session id
+                break
+            fi
+        done
+    done | sort -u
+}
+sids=$(step_sids)
+if [ -n "$sids" ]; then
+    left=$(ps -eo pid=,sid= | awk -v s=" $(echo $sids) " 'index(s, " " $2 " ") { print $1 }')
+    if [ -n "$left" ]; then
+        say "terminating leftover job step processes: $(echo $left)"
+        # shellcheck disable=SC2086
+        kill -TERM $left 2>/dev/null
+        # shellcheck disable=SC2086
+        wait_gone 10 $left || kill -KILL $left 2>/dev/null
+    fi
+fi
+
 rm -f "$S/munge/munge.socket.2" "$S/munge/munge.socket.2.lock" "$S/mysql/mysqld.sock"
 
 [ "$stopped" = 0 ] && say "nothing was running"
