@@ -162,3 +162,62 @@ def bifurcation(table, output) -> None:
     ax.set(xlabel="group size w", ylabel="spikes")
     ax.legend(fontsize=7)
     save(fig, output)
+
+
+def kernel_issue577(table, traces, output) -> None:
+    """BrainPy issue #577: each convention's ODE conductance vs the convolution with (t/tau) e^(-t/tau)."""
+    plt = _plt()
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.5, 5.5), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    t = traces["t_ms"]
+    window = t <= min(t[-1], 200.0)
+    top.plot(t[window], traces["convolution"][window], "k-", lw=2.5, alpha=0.35,
+             label="numpy.convolve(spikes, (t/tau) exp(-t/tau))")
+    for _, row in table.iterrows():
+        top.plot(t[window], traces[row.convention][window], lw=1,
+                 label=f"{row.convention}: {row.ode}  (ratio {row.ratio_to_convolution:.4g})")
+    top.set(ylabel="g (unit weight)", yscale="log", ylim=(1e-2, None))
+    top.legend(fontsize=6, loc="upper right")
+    spikes = traces["spikes"] * (t[1] - t[0])
+    bottom.eventplot(spikes[spikes <= t[window][-1]], colors="k", lineoffsets=0.5, linelengths=0.8)
+    bottom.set(xlabel="time [ms]", yticks=[], ylabel="LIF spikes")
+    save(fig, output)
+
+
+def kernel_survival(survival, output) -> None:
+    """Survival curves of the chain under each kernel convention / integrator / weight."""
+    plt = _plt()
+    import seaborn as sns
+
+    sigmas = sorted(survival.sigma.unique())
+    fig, axes = plt.subplots(1, len(sigmas), figsize=(5.2 * len(sigmas), 3.8), squeeze=False, sharey=True)
+    named = survival[~survival.variant.str.startswith("k_scale")]
+    palette = dict(zip(sorted(named.variant.unique()), sns.color_palette("tab10", named.variant.nunique())))
+    for ax, sigma in zip(axes[0], sigmas):
+        for variant, part in named[named.sigma == sigma].groupby("variant"):
+            part = part.sort_values("a")
+            style = "--" if variant.endswith("_cal") else "-"
+            ax.plot(part.a, part.p, style, marker="o", ms=3, color=palette[variant],
+                    label=f"{variant} (PSP {part.psp_mv.iloc[0]:.3f} mV)")
+            ax.fill_between(part.a, part.ci_low, part.ci_high, color=palette[variant], alpha=0.12, lw=0)
+        ax.set(title=f"sigma = {sigma:g} ms", xlabel="a (spikes)", ylim=(-0.02, 1.02))
+    axes[0, 0].set_ylabel("P(survival)")
+    axes[0, -1].legend(fontsize=6, loc="lower right")
+    save(fig, output)
+
+
+def kernel_threshold_vs_psp(thresholds, output) -> None:
+    """Threshold packet a50 vs PSP peak: weight-scale curve, each convention's and integrator's point."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6, 4.2))
+    for sigma, part in thresholds.groupby("sigma"):
+        curve = part[part.variant.str.startswith("k_scale") | (part.variant == "k_one_over_e_peak")].sort_values("psp_mv")
+        line, = ax.plot(curve.psp_mv, curve.a50, "-", lw=1, label=f"weight scaled, sigma = {sigma:g} ms")
+        for _, row in part[~part.variant.str.startswith("k_scale")].iterrows():
+            if np.isfinite(row.a50):
+                ax.errorbar(row.psp_mv, row.a50, yerr=[[row.a50 - row.a50_low], [row.a50_high - row.a50]],
+                            fmt="o", ms=4, color=line.get_color(), capsize=2)
+                ax.annotate(row.variant.removeprefix("k_"), (row.psp_mv, row.a50), fontsize=6,
+                            xytext=(3, 3), textcoords="offset points")
+    ax.set(xlabel="PSP peak [mV]", ylabel="threshold packet a50 (spikes)")
+    ax.legend(fontsize=7)
+    save(fig, output)

@@ -111,3 +111,58 @@ def figure_step(kind: str, inputs, outputs, config) -> None:
         figures.bifurcation(pd.read_csv(inputs[0]), outputs[0])
     else:  # pragma: no cover - the rules name the kinds
         raise ValueError(kind)
+
+
+def kernel_issue_step(out_csv, out_figure, config) -> None:
+    from . import kernel_study
+
+    table, traces = kernel_study.issue_577(tau=config["kernels"]["issue_tau_ms"])
+    _write_csv(table, out_csv)
+    figures.kernel_issue577(table, traces, out_figure)
+
+
+def kernel_table_step(out_csv, out_md, config) -> None:
+    from . import kernel_study
+
+    model = variants(config)["main"].params
+    table = kernel_study.conventions_table(model, config["kernels"]["target_psp_mv"], model.w)
+    _write_csv(table, out_csv)
+    Path(out_md).write_text(kernel_study.markdown(table))
+
+
+def kernel_propagation_step(packet_files, out_survival, out_thresholds, config) -> None:
+    import pandas as pd
+
+    from .psp import psp
+
+    surv = config["survival"]
+    known = variants(config)
+    survival_frames, threshold_frames = [], []
+    for path in packet_files:
+        ds = open_sweep(path)
+        name = ds.attrs["variant"]
+        params = known[name].params
+        survival = analysis.survival_table(ds, surv["min_fraction"], surv["confidence"])
+        threshold = analysis.threshold_table(survival)
+        tags = {"variant": name, "kernel": params.kernel, "integrator": params.integrator, "w": params.w,
+                "psp_mv": psp(params)["peak_mv"]}
+        survival_frames.append(survival.assign(**tags))
+        for sigma, part in survival.groupby("sigma"):
+            threshold.loc[threshold.sigma == sigma, "p_at_min_a"] = part.sort_values("a").p.iloc[0]
+            threshold.loc[threshold.sigma == sigma, "p_at_max_a"] = part.sort_values("a").p.iloc[-1]
+        threshold_frames.append(threshold.assign(**tags))
+    thresholds = pd.concat(threshold_frames, ignore_index=True)
+    reference = thresholds[thresholds.variant == "k_one_over_e_peak"].set_index("sigma")
+    ref = reference.reindex(thresholds.sigma)
+    thresholds["shift_a50"] = thresholds.a50.values - ref.a50.values
+    thresholds["shift_low"] = thresholds.a50_low.values - ref.a50_high.values
+    thresholds["shift_high"] = thresholds.a50_high.values - ref.a50_low.values
+    _write_csv(pd.concat(survival_frames, ignore_index=True), out_survival)
+    _write_csv(thresholds.sort_values(["sigma", "psp_mv"]), out_thresholds)
+
+
+def kernel_figure_step(survival_csv, thresholds_csv, out_survival, out_threshold) -> None:
+    import pandas as pd
+
+    figures.kernel_survival(pd.read_csv(survival_csv), out_survival)
+    figures.kernel_threshold_vs_psp(pd.read_csv(thresholds_csv), out_threshold)

@@ -73,11 +73,15 @@ def validate_config(config: dict) -> dict:
             raise ConfigError(f"config key rasters[{i}]: (a={raster['a']}, sigma={raster['sigma']}) is not on the grid")
         if raster.get("trial", 0) >= config["trials"]:
             raise ConfigError(f"config key rasters[{i}].trial: must be < trials ({config['trials']})")
-    bif = config["bifurcation"]
-    if bif.get("enabled"):
-        missing = [k for k in ("group_sizes", "a", "sigma", "trials") if k not in bif]
-        if missing:
-            raise ConfigError(f"config key bifurcation.{missing[0]}: required when bifurcation.enabled is true")
+    for section in ("bifurcation", "kernels"):
+        required = {"bifurcation": ("group_sizes", "a", "sigma", "trials"), "kernels": ("a", "sigma", "trials")}[section]
+        if config[section].get("enabled"):
+            missing = [k for k in required if k not in config[section]]
+            if missing:
+                raise ConfigError(f"config key {section}.{missing[0]}: required when {section}.enabled is true")
+            for sigma in config[section]["sigma"]:
+                if sigma > 0 and model.t0 < 3 * sigma:
+                    raise ConfigError(f"config key {section}.sigma: sigma = {sigma} ms needs t0 >= {3 * sigma} ms")
     return config
 
 
@@ -136,6 +140,31 @@ def variants(config: dict) -> dict[str, Variant]:
                 f"w{size}", model.replace(group_size=int(size)), tuple(bif["a"]),
                 tuple(map(float, bif["sigma"])), bif["trials"], **common,
             )
+    kernels = config["kernels"]
+    if kernels.get("enabled"):
+        for name, params in kernel_variants(model, kernels).items():
+            out[name] = Variant(name, params, tuple(kernels["a"]), tuple(map(float, kernels["sigma"])), kernels["trials"], **common)
+    return out
+
+
+def kernel_variants(model: Params, kernels: dict) -> dict[str, Params]:
+    """The kernel study's parameter sets, named k_*: every convention with the model's (seeds') weight
+    unchanged, and calibrated to the model's PSP; Euler; the paper's 0.14 mV; weight scale factors."""
+    from .kernels import CONVENTIONS, DEFAULT_CONVENTION
+    from .psp import psp, weight_for_psp_peak
+
+    base = model.replace(kernel=DEFAULT_CONVENTION)
+    reference_psp = psp(base)["continuous_peak_mv"]
+    out = {}
+    for name in CONVENTIONS:
+        out[f"k_{name}"] = base.replace(kernel=name)
+        if name != DEFAULT_CONVENTION:
+            out[f"k_{name}_cal"] = base.replace(kernel=name, w=weight_for_psp_peak(base.replace(kernel=name), reference_psp))
+    out["k_euler"] = base.replace(integrator="euler")
+    out["k_paper"] = base.replace(w=weight_for_psp_peak(base, kernels["target_psp_mv"]))
+    for factor in kernels["weight_scales"]:
+        if factor != 1:
+            out[f"k_scale{factor:g}"] = base.replace(w=base.w * factor)
     return out
 
 

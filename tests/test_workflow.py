@@ -45,6 +45,19 @@ def test_outputs_have_the_documented_structure(finished):
             assert (finished / "results" / "figures" / f"{name}{suffix}").stat().st_size > 5000
 
 
+def test_kernel_study_outputs(finished):
+    kernels = finished / "results" / "kernels"
+    issue = pd.read_csv(kernels / "issue577.csv").set_index("convention")
+    assert issue.loc["unnormalized_ode", "ratio_to_convolution"] == pytest.approx(8.6, abs=1e-6)
+    assert len(pd.read_csv(kernels / "conventions.csv")) == 4
+    thresholds = pd.read_csv(kernels / "thresholds.csv")
+    assert {"k_euler", "k_paper", "k_peak_normalized", "k_peak_normalized_cal"} <= set(thresholds.variant)
+    survival = pd.read_csv(kernels / "survival.csv")
+    cal = survival[survival.variant == "k_unit_area_cal"].p.values
+    assert np.array_equal(cal, survival[survival.variant == "k_one_over_e_peak"].p.values)
+    assert len([p for p in kernels.glob("*kernel*.png") if p.stat().st_size > 5000]) >= 2
+
+
 def test_basic_science(finished):
     survival = pd.read_csv(finished / "results" / "tables" / "survival.csv")
     p = survival.pivot(index="a", columns="sigma", values="p")

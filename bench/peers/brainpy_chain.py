@@ -5,16 +5,18 @@ Run by the BrainPy venv's python; reads a JSON job (see _common.py), prints JSON
 The example's model (``Groups`` + ``SynBetweenGroups``) ported to BrainPy 2.8 (bp.DynamicalSystem,
 bp.odeint / bp.sdeint with method 'euler', bm.LengthDelay, bm.for_loop inside bm.jit), on JAX/CPU
 in float64 (bm.enable_x64(); BrainPy's default would be float32):
-* per step, in the example's order: x <- Euler(x; old y), y <- Euler-Maruyama(y) (drift
-  -y/tau_s + 25.27 mV/ms, noise 39.24 mV/sqrt(ms)), V <- Euler(V; the NEW x). (simcore's euler
-  uses the old x for V: the same map up to a one-step shift of x into V, so the same PSP peak and
-  stationary law, 0.1 ms less latency per group.)
+* per step: x <- Euler(x; y), y <- Euler-Maruyama(y) (drift -y/tau_s + 25.27 mV/ms, noise
+  39.24 mV/sqrt(ms)), V <- Euler(V; x). options.order = "simcore" (default) feeds V the x of the
+  previous step, i.e. plain forward Euler of the whole state as simcore's euler integrator does;
+  "seed" feeds V the x just computed, as the example does. The two maps differ by a one-step shift
+  of x into V: same PSP peak and stationary law, 0.1 ms less latency per group for "seed".
 * refractoriness: V clamped at V_r for t_ref/dt = 10 steps after a spike (an integer counter
   instead of the example's float test (t - t_last) < tau_ref, which depends on rounding);
   threshold V >= V_t, reset V_r.
 * synapses: the number of spikes of group k, times w, is added to y of every neuron of group k+1
   after the delay, through a bm.LengthDelay of per-group spike counts. The delayed spikes are
-  added to y after the neuron update (as simcore and NEST do; the example adds them before).
+  added to y after the neuron update (as simcore and NEST do; the example adds them before the
+  update, one more step of lead, not reproduced here).
 * the delay index: LengthDelay.retrieve(k) read BEFORE this step's update() returns the value
   pushed k+1 steps ago, i.e. one step later than the index suggests: retrieve(D) with
   D = delay/dt would give a 5.1 ms delay. options.delay_index = "corrected" (default) reads
@@ -49,7 +51,7 @@ class Chain(bp.DynamicalSystem):
     """n_groups x group_size LIF neurons, alpha synapses (x, y), delayed group-to-group drive."""
 
     def __init__(self, m: dict, n_groups: int, group_size: int, delay_index: str = "corrected",
-                 noise: bool = True, v_th: float | None = None, order: str = "seed"):
+                 noise: bool = True, v_th: float | None = None, order: str = "simcore"):
         super().__init__()
         self.G, self.W = n_groups, group_size
         N = n_groups * group_size
@@ -229,7 +231,7 @@ def main() -> None:
     job = C.read_job()
     m, options = job["model"], job.get("options", {})
     delay_index = options.get("delay_index", "corrected")
-    order = options.get("order", "seed")
+    order = options.get("order", "simcore")
     results = []
     chain_tasks = [t for t in job["tasks"] if t["kind"] == "chain"]
     for task in job["tasks"]:

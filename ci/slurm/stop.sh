@@ -11,24 +11,30 @@ S=${SLURM_STATE_DIR:-/tmp/synfire-slurm}
 WAIT=${SLURM_STOP_TIMEOUT:-30}
 ORDER=(slurmd slurmctld slurmdbd mariadbd munged)
 
-say() { echo "[slurm-stop] $*"; }
+T0=$EPOCHREALTIME
+say() { printf "[slurm-stop %5.1fs] %s\n" "$(awk -v a="$T0" -v b="$EPOCHREALTIME" "BEGIN { print b - a }")" "$*"; }
 
 pid_of() {  # pid_of NAME -> prints the PID if $S/pids/NAME.pid names a live NAME
     local f="$S/pids/$1.pid" pid
     [ -s "$f" ] || return 1
     pid=$(cat "$f")
     [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$1" ] || return 1
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$1" ] && running "$pid" || return 1
     echo "$pid"
 }
 session_members() {  # PIDs whose session id is $1 (the daemon was started by setsid)
     ps -eo pid=,sid= | awk -v s="$1" '$2 == s && $1 != s { print $1 }'
 }
+running() {  # running PID -> 0 if PID exists and is not a zombie
+    local st
+    st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
+    [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
 wait_gone() {  # wait_gone SECONDS PID... -> 0 when all are gone
     local deadline=$(( $(date +%s) + $1 )) p left; shift
     while :; do
         left=0
-        for p in "$@"; do [ -d "/proc/$p" ] && left=1; done
+        for p in "$@"; do running "$p" && left=1; done
         [ "$left" = 0 ] && return 0
         [ "$(date +%s)" -ge "$deadline" ] && return 1
         sleep 0.2
@@ -69,7 +75,7 @@ for name in "${ORDER[@]}"; do
     # Leftovers of the daemon's session (e.g. slurmstepd of cancelled jobs).
     members="$members $(session_members "$pid")"
     live=()
-    for m in $members; do [ -d "/proc/$m" ] && live+=("$m"); done
+    for m in $members; do running "$m" && live+=("$m"); done
     if [ "${#live[@]}" -gt 0 ]; then
         say "terminating ${#live[@]} leftover process(es) of $name's session: ${live[*]}"
         kill -TERM "${live[@]}" 2>/dev/null
@@ -87,7 +93,7 @@ step_sids() {
         [ "$(cat "$d/comm" 2>/dev/null)" = slurmstepd ] || continue
         for p in "$d"/fd/*; do
             if [ "$(readlink "$p" 2>/dev/null)" = "$S/log/slurmd.log" ]; then
-                awk '{ print $6 }' "$d/stat" 2>/dev/null   # field 6 = session id
+                sed 's/.*) //' "$d/stat" | cut -d' ' -f4   # session id
                 break
             fi
         done
@@ -95,13 +101,13 @@ step_sids() {
 }
 sids=$(step_sids)
 if [ -n "$sids" ]; then
-    left=$(ps -eo pid=,sid= | awk -v s=" $(echo $sids) " 'index(s, " " $2 " ") { print $1 }')
+    left=$(ps -eo pid=,sid=,stat= | awk -v s=" $(echo $sids) " 'index(s, " " $2 " ") && $3 !~ /^Z/ { print $1 }')
     if [ -n "$left" ]; then
         say "terminating leftover job step processes: $(echo $left)"
         # shellcheck disable=SC2086
         kill -TERM $left 2>/dev/null
         # shellcheck disable=SC2086
-        wait_gone 10 $left || kill -KILL $left 2>/dev/null
+        wait_gone 3 $left || kill -KILL $left 2>/dev/null   # slurmstepd ignores SIGTERM
     fi
 fi
 

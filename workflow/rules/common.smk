@@ -13,7 +13,7 @@ PYTHON = sys.executable  # the interpreter that runs snakemake (the project's .v
 
 
 wildcard_constraints:
-    variant=r"main|w\d+",
+    variant=r"main|w\d+|k_[a-z_]+|k_scale\d+(\.\d+)?",
     a=r"\d+",
     sigma=r"\d+(\.\d+)?(e-?\d+)?",
     chunk=r"\d+",
@@ -32,6 +32,10 @@ localrules:
     figure_survival,
     figure_window_sensitivity,
     figure_bifurcation,
+    kernel_issue577,
+    kernel_conventions,
+    kernel_propagation,
+    kernel_figures,
 
 
 def chunk_trials(wildcards):
@@ -57,4 +61,7 @@ def all_outputs():
         outputs.append("results/figures/rasters.png")
     if config["bifurcation"]["enabled"]:
         outputs += ["results/tables/bifurcation.csv", "results/figures/bifurcation.png"]
+    if config["kernels"]["enabled"]:
+        outputs += expand("results/kernels/{name}", name=["issue577.csv", "kernel_issue577.png", "conventions.csv",
+                          "conventions.md", "survival.csv", "thresholds.csv", "kernel_survival.png", "kernel_threshold_vs_psp.png"])
     return outputs
