@@ -26,8 +26,6 @@ import numpy as np
 from . import __version__
 from .params import Params
 
-os.environ.setdefault("HDF5_USE_FILE_LOCKING", "FALSE")  # network file systems; files are never shared while written
-
 FORMAT = "synfire-point/1"
 ENCODING = {"zlib": True, "complevel": 4}
 

@@ -45,7 +45,9 @@ pid_alive() {  # pid_alive NAME -> 0 if $S/pids/NAME.pid names a live NAME proce
     local f="$S/pids/$1.pid" pid
     [ -s "$f" ] || return 1
     pid=$(cat "$f")
-    [ -r "/proc/$pid/comm" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$1" ]
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$1" ] || return 1
+    # a killed daemon may linger as a zombie until PID 1 reaps it
+    case "$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)" in Z|X|'') return 1 ;; esac
 }
 if [ -d "$S/pids" ]; then
     alive=0
@@ -60,8 +62,7 @@ if [ -d "$S/pids" ]; then
     else
         log "stale PID files found: cleaning up"
     fi
-    SLURM_STATE_DIR=$S "$HERE/stop.sh" >/dev/null
-    rm -f "$S"/pids/*.pid
+    SLURM_STATE_DIR=$S "$HERE/stop.sh"
 fi
 
 # --- install ------------------------------------------------------------------
@@ -95,6 +96,16 @@ done
 
 # --- state directory and config -------------------------------------------------
 umask 022
+# Always start from a clean slate (job state, spool, accounting DB, munge key):
+# state left by a crashed run only confuses slurmctld, and a fresh MariaDB
+# datadir costs ~1 s. Only our own subdirectories are removed.
+case "$S" in /*) ;; *) die "SLURM_STATE_DIR must be an absolute path: $S" ;; esac
+if [ -d "$S" ] && [ ! -e "$S/.synfire-slurm" ] && [ -n "$(ls -A "$S")" ]; then
+    die "$S exists, is not empty and was not made by this script (no .synfire-slurm marker)"
+fi
+mkdir -p "$S"
+touch "$S/.synfire-slurm"
+rm -rf "${S:?}"/{etc,pids,run,log,munge,mysql,ctld,slurmd,bin} "$S/env.sh"
 mkdir -p "$S"/{etc,pids,run,log,munge,mysql,ctld,slurmd}
 chmod 755 "$S" "$S"/{etc,pids,run,log}
 ETC=$S/etc
@@ -113,12 +124,9 @@ DB_PASS=synfire-slurmdbd
 # munge: own key, socket, log, seed; directory owned by munge.
 chown munge:munge "$S/munge"
 chmod 755 "$S/munge"   # munged requires o+x on the socket dir
-if [ ! -s "$S/munge/munge.key" ]; then
-    dd if=/dev/urandom of="$S/munge/munge.key" bs=1024 count=1 status=none
-fi
+dd if=/dev/urandom of="$S/munge/munge.key" bs=1024 count=1 status=none
 chown munge:munge "$S/munge/munge.key"
 chmod 400 "$S/munge/munge.key"
-rm -f "$MUNGE_SOCK" "$MUNGE_SOCK.lock"
 
 # MariaDB: private datadir/socket/port, never reads /etc/mysql.
 cat >"$S/mysql/my.cnf" <<EOF
@@ -281,13 +289,10 @@ munge_ok() { munge -n -S "$MUNGE_SOCK" | unmunge -S "$MUNGE_SOCK"; }
 wait_for munged munged munge_ok
 
 # --- MariaDB -----------------------------------------------------------------
-if [ ! -d "$S/mysql/data/mysql" ]; then
-    rm -rf "$S/mysql/data"
-    mariadb-install-db --defaults-file="$S/mysql/my.cnf" --user=mysql \
-        --auth-root-authentication-method=socket --skip-test-db \
-        >"$S/log/mariadb-install-db.log" 2>&1
-    log "MariaDB datadir initialised"
-fi
+mariadb-install-db --defaults-file="$S/mysql/my.cnf" --user=mysql \
+    --auth-root-authentication-method=socket --skip-test-db \
+    >"$S/log/mariadb-install-db.log" 2>&1
+log "MariaDB datadir initialised"
 launch mariadbd mariadbd --defaults-file="$S/mysql/my.cnf"
 sql() { mariadb --defaults-file="$S/mysql/my.cnf" -uroot -N -e "$1"; }
 wait_for "mariadb on 127.0.0.1:$MYSQL_PORT" mariadbd sql 'SELECT 1'
