@@ -72,12 +72,12 @@ def transmission(table, output, sigmas=None) -> None:
     save(fig, output)
 
 
-def state_space(ds, flow, threshold, fixed, output, max_trajectories: int = 6) -> None:
+def state_space(ds, flow, threshold, fixed, output, trajectories_per_start: int = 1) -> None:
     """Fig. 3: trajectories in the (sigma, a) plane, mean flow, separatrix and fixed points."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5.5, 4.5))
     if len(flow):
-        ax.quiver(flow.sigma, flow.a, flow.ds, flow.da, angles="xy", scale_units="xy", scale=1,
+        ax.quiver(flow.sigma, flow.a, flow.ds, flow.da, angles="xy", scale_units="xy", scale=2,
                   color="0.6", width=0.003)
     from .analysis import survived
 
@@ -85,8 +85,7 @@ def state_space(ds, flow, threshold, fixed, output, max_trajectories: int = 6) -
     rng = np.random.default_rng(0)
     for i, a in enumerate(ds.a_in.values):
         for j, sigma in enumerate(ds.sigma_in.values):
-            trials = rng.permutation(ds.sizes["trial"])[:max_trajectories]
-            for t in trials[:1]:
+            for t in rng.permutation(ds.sizes["trial"])[:trajectories_per_start]:
                 a_path = np.concatenate([[a], ds.a_out.values[i, j, t]])
                 s_path = np.concatenate([[sigma], ds.sigma_out.values[i, j, t]])
                 ok = np.isfinite(s_path)

@@ -72,8 +72,9 @@ def bifurcation_step(packet_files, output, config) -> None:
         ds = open_sweep(path)
         size = int(json.loads(ds.attrs["params"])["group_size"])
         survival = analysis.survival_table(ds, config["survival"]["min_fraction"], config["survival"]["confidence"])
-        threshold = analysis.threshold_table(survival).iloc[0]
-        fixed = analysis.fixed_points(ds, analysis.threshold_table(survival), pd.DataFrame(), config["survival"]["min_fraction"])
+        thresholds = analysis.threshold_table(survival)
+        threshold = thresholds.iloc[0]
+        fixed = analysis.fixed_points(ds, thresholds, pd.DataFrame(), config["survival"]["min_fraction"])
         attractor = fixed[fixed.kind == "attractor"]
         rows.append({
             "group_size": size, "sigma": threshold.sigma, "a50": threshold.a50, "a50_low": threshold.a50_low,

@@ -4,11 +4,11 @@
 # COMPLETED with exit code 0:0.
 set -euo pipefail
 
-S=${SLURM_STATE_DIR:-/tmp/synfire-slurm}
+S=$(realpath -m -- "${SLURM_STATE_DIR:-/tmp/synfire-slurm}")
 [ -f "$S/env.sh" ] || { echo "[slurm-check] no $S/env.sh: run ci/slurm/start.sh first" >&2; exit 1; }
 # shellcheck disable=SC1091
 . "$S/env.sh"
-TIMEOUT=${SLURM_CHECK_TIMEOUT:-60}
+TIMEOUT=${SYNFIRE_SLURM_CHECK_TIMEOUT:-60}
 t0=$EPOCHREALTIME
 
 out=$(mktemp -d)

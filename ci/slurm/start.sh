@@ -10,28 +10,33 @@
 #
 # Safe to run twice: if the cluster is already up it says so and exits 0;
 # stale PID files (daemons gone) are cleaned up and the cluster restarted.
+# Every (re)start begins from fresh state: new munge key, empty accounting DB,
+# no jobs (job IDs start at 1 again).
 # Stop with ci/slurm/stop.sh. Needs root (apt-get, munge user switch).
 #
-# Tunables (env): SLURM_STATE_DIR, SLURM_CLUSTER (synfire), SLURM_ACCOUNT
-# (synfire), SLURM_PARTITION (debug), SLURM_USER (user to give an association;
-# default: $SUDO_USER or the current user), SLURM_CTLD_PORT (16817),
-# SLURMD_PORT (16818), SLURMDBD_PORT (16819), SLURM_MYSQL_PORT (13306),
-# SLURM_START_TIMEOUT (seconds per wait step, 90), SLURM_SKIP_INSTALL=1.
+# Tunables (env): SLURM_STATE_DIR; SYNFIRE_SLURM_CLUSTER (synfire),
+# SYNFIRE_SLURM_ACCOUNT (synfire), SYNFIRE_SLURM_PARTITION (debug),
+# SYNFIRE_SLURM_USER (user given an association; default $SUDO_USER or the
+# current user), SYNFIRE_SLURM_CTLD_PORT (16817), SYNFIRE_SLURMD_PORT (16818),
+# SYNFIRE_SLURMDBD_PORT (16819), SYNFIRE_SLURM_MYSQL_PORT (13306),
+# SYNFIRE_SLURM_START_TIMEOUT (seconds per wait step, 90),
+# SYNFIRE_SLURM_SKIP_INSTALL=1, SYNFIRE_SLURM_KEEP_ON_FAIL=1 (leave daemons of a
+# failed start running for debugging). (Not SLURM_ACCOUNT etc.: srun/sbatch read those.)
 set -euo pipefail
 
 T_START=$EPOCHREALTIME
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-S=${SLURM_STATE_DIR:-/tmp/synfire-slurm}
-CLUSTER=${SLURM_CLUSTER:-synfire}
-ACCOUNT=${SLURM_ACCOUNT:-synfire}
-PARTITION=${SLURM_PARTITION:-debug}
-JOBUSER=${SLURM_USER:-${SUDO_USER:-$(id -un)}}
-CTLD_PORT=${SLURM_CTLD_PORT:-16817}
-SLURMD_PORT=${SLURMD_PORT:-16818}
-DBD_PORT=${SLURMDBD_PORT:-16819}
-MYSQL_PORT=${SLURM_MYSQL_PORT:-13306}
-TIMEOUT=${SLURM_START_TIMEOUT:-90}
+S=$(realpath -m -- "${SLURM_STATE_DIR:-/tmp/synfire-slurm}")
+CLUSTER=${SYNFIRE_SLURM_CLUSTER:-synfire}
+ACCOUNT=${SYNFIRE_SLURM_ACCOUNT:-synfire}
+PARTITION=${SYNFIRE_SLURM_PARTITION:-debug}
+JOBUSER=${SYNFIRE_SLURM_USER:-${SUDO_USER:-$(id -un)}}
+CTLD_PORT=${SYNFIRE_SLURM_CTLD_PORT:-16817}
+SLURMD_PORT=${SYNFIRE_SLURMD_PORT:-16818}
+DBD_PORT=${SYNFIRE_SLURMDBD_PORT:-16819}
+MYSQL_PORT=${SYNFIRE_SLURM_MYSQL_PORT:-13306}
+TIMEOUT=${SYNFIRE_SLURM_START_TIMEOUT:-90}
 DAEMONS=(munged mariadbd slurmdbd slurmctld slurmd)
 
 log() { printf '[slurm-start %6.1fs] %s\n' "$(elapsed)" "$*"; }
@@ -49,7 +54,7 @@ pid_alive() {  # pid_alive NAME -> 0 if $S/pids/NAME.pid names a live NAME proce
     # a killed daemon may linger as a zombie until PID 1 reaps it
     case "$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)" in Z|X|'') return 1 ;; esac
 }
-if [ -d "$S/pids" ]; then
+if compgen -G "$S/pids/*.pid" >/dev/null; then
     alive=0
     for d in "${DAEMONS[@]}"; do pid_alive "$d" && alive=$((alive + 1)); done
     if [ "$alive" = "${#DAEMONS[@]}" ]; then
@@ -71,7 +76,7 @@ need_install=0
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need_install=1
 done
-if [ "$need_install" = 1 ] && [ "${SLURM_SKIP_INSTALL:-0}" != 1 ]; then
+if [ "$need_install" = 1 ] && [ "${SYNFIRE_SLURM_SKIP_INSTALL:-0}" != 1 ]; then
     log "installing ${PKGS[*]}"
     # Keep the packages' maintainer scripts from starting the *system* munge,
     # MariaDB and SLURM services: we run private instances instead.
@@ -99,7 +104,7 @@ umask 022
 # Always start from a clean slate (job state, spool, accounting DB, munge key):
 # state left by a crashed run only confuses slurmctld, and a fresh MariaDB
 # datadir costs ~1 s. Only our own subdirectories are removed.
-case "$S" in /*) ;; *) die "SLURM_STATE_DIR must be an absolute path: $S" ;; esac
+case "$S" in /|/tmp|/var|/var/tmp|/root|/home|/usr|/etc) die "refusing SLURM_STATE_DIR=$S" ;; esac
 if [ -d "$S" ] && [ ! -e "$S/.synfire-slurm" ] && [ -n "$(ls -A "$S")" ]; then
     die "$S exists, is not empty and was not made by this script (no .synfire-slurm marker)"
 fi
@@ -146,7 +151,10 @@ skip-name-resolve
 skip-log-bin
 innodb_buffer_pool_size=64M
 innodb_log_file_size=16M
-innodb_flush_log_at_trx_commit=2
+innodb_flush_log_at_trx_commit=0
+# throwaway CI database: never fsync
+innodb_flush_method=nosync
+sync_binlog=0
 innodb_doublewrite=0
 innodb_lock_wait_timeout=900
 max_connections=50
@@ -258,7 +266,7 @@ launch() {
 on_fail() {
     echo "[slurm-start] FAILED after $(elapsed)s; log tails:" >&2
     for f in "$S"/log/*; do echo "== $f" >&2; tail -n 15 "$f" >&2; done
-    if [ "${SLURM_KEEP_ON_FAIL:-0}" != 1 ]; then
+    if [ "${SYNFIRE_SLURM_KEEP_ON_FAIL:-0}" != 1 ]; then
         SLURM_STATE_DIR=$S "$HERE/stop.sh" >&2 || true
     fi
 }

@@ -4,11 +4,11 @@
 # Only processes named in $SLURM_STATE_DIR/pids/*.pid (and processes in the
 # sessions those daemons lead, e.g. slurmstepd of jobs still running) are
 # signalled: never anything found by name. Safe to run when nothing runs.
-# SLURM_STOP_PURGE=1 also deletes the state directory.
+# SYNFIRE_SLURM_STOP_PURGE=1 also deletes the state directory.
 set -uo pipefail
 
-S=${SLURM_STATE_DIR:-/tmp/synfire-slurm}
-WAIT=${SLURM_STOP_TIMEOUT:-30}
+S=$(realpath -m -- "${SLURM_STATE_DIR:-/tmp/synfire-slurm}")
+WAIT=${SYNFIRE_SLURM_STOP_TIMEOUT:-30}
 ORDER=(slurmd slurmctld slurmdbd mariadbd munged)
 
 T0=$EPOCHREALTIME
@@ -114,8 +114,8 @@ fi
 rm -f "$S/munge/munge.socket.2" "$S/munge/munge.socket.2.lock" "$S/mysql/mysqld.sock"
 
 [ "$stopped" = 0 ] && say "nothing was running"
-if [ "${SLURM_STOP_PURGE:-0}" = 1 ]; then
-    rm -rf "$S"
+if [ "${SYNFIRE_SLURM_STOP_PURGE:-0}" = 1 ] && [ -e "$S/.synfire-slurm" ]; then
+    rm -rf "${S:?}"
     say "removed $S"
 fi
 exit 0
