@@ -16,10 +16,23 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "config" / "test.yaml"
 
 
-def snakemake(workdir, *args, timeout=600, **kwargs):
+def snakemake(workdir, *args, timeout=600, config=CONFIG, **kwargs):
     command = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir),
-               "--configfile", str(CONFIG), *args]
+               "--configfile", str(config), *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def main_only(tmp_path_factory):
+    """config/test.yaml without the bifurcation and kernel studies: the main sweep only."""
+    import yaml
+
+    config = yaml.safe_load(CONFIG.read_text())
+    config["bifurcation"] = {"enabled": False}
+    config["kernels"] = {"enabled": False}
+    path = tmp_path_factory.mktemp("config") / "main_only.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
 
 
 @pytest.fixture(scope="module")
@@ -74,8 +87,8 @@ def test_report(finished):
     assert "state_space.png" in html and "survival_heatmap.png" in html and "make run" in html
 
 
-def test_single_core_gives_identical_data(finished, tmp_path):
-    result = snakemake(tmp_path, "--cores", "1")
+def test_single_core_gives_identical_data(finished, tmp_path, main_only):
+    result = snakemake(tmp_path, "--cores", "1", config=main_only)
     assert result.returncode == 0, result.stderr[-3000:]
     with xr.open_dataset(finished / "results" / "packets.nc", engine="h5netcdf") as two, \
             xr.open_dataset(tmp_path / "results" / "packets.nc", engine="h5netcdf") as one:
@@ -84,9 +97,9 @@ def test_single_core_gives_identical_data(finished, tmp_path):
 
 
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill-9"])
-def test_interrupted_run_resumes_without_redoing_work(tmp_path, how):
+def test_interrupted_run_resumes_without_redoing_work(tmp_path, how, main_only):
     command = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(tmp_path),
-               "--configfile", str(CONFIG), "--cores", "1"]
+               "--configfile", str(main_only), "--cores", "1"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     sims = tmp_path / "results" / "sims" / "main"
     deadline = time.time() + 300
@@ -102,8 +115,8 @@ def test_interrupted_run_resumes_without_redoing_work(tmp_path, how):
     assert 3 <= len(done) < 18, "the run was not interrupted mid-sweep"
     assert not (tmp_path / "results" / "packets.nc").exists()
     if how == signal.SIGKILL:
-        assert snakemake(tmp_path, "--unlock").returncode == 0
-    result = snakemake(tmp_path, "--cores", "2")
+        assert snakemake(tmp_path, "--unlock", config=main_only).returncode == 0
+    result = snakemake(tmp_path, "--cores", "2", config=main_only)
     assert result.returncode == 0, result.stderr[-3000:]
     for path, inode in done.items():  # a re-simulation would rename a new file into place
         assert path.stat().st_ino == inode, f"{path.name} was simulated again"
