@@ -34,11 +34,18 @@ NO_STATS = np.iinfo(np.int64).max
 def _run(
     rng, y, x, u, refractory,
     propagator, fixed_point, noise_factor, n_normals,
-    lam_exc, lam_inh, w_bg,
+    kick_values, kick_cdf,
     u_threshold, u_reset, ref_steps, clamp_refractory,
     n_groups, group_size, n_steps, delay_steps, chain_jump, input_counts,
     stats_from_step, stats, spike_step, spike_neuron,
 ):  # fmt: skip
+    """Advance every neuron n_steps; returns the number of spikes (the first len(spike_step) are stored).
+
+    Each group's step runs as three loops: draw the random numbers (neuron by neuron: the normals;
+    or, for Poisson background, one uniform per neuron turned into the y jump by inverting the
+    cumulative distribution kick_cdf of kick_values), update (y, x, U) without branches (the
+    compiler vectorizes it), then refractoriness, threshold and spikes.
+    """
     p00 = propagator[0, 0]
     p10 = propagator[1, 0]
     p11 = propagator[1, 1]
@@ -54,66 +61,69 @@ def _run(
     y_star = fixed_point[0]
     x_star = fixed_point[1]
     u_star = fixed_point[2]
-    poisson = lam_exc > 0.0 or lam_inh > 0.0
+    poisson = kick_values.size > 1
+    last_kick = kick_values.size - 1
     ring_size = delay_steps + 1
     ring = np.zeros((n_groups, ring_size), dtype=np.int64)  # spikes emitted, by target step
+    e0 = np.zeros(group_size)
+    e1 = np.zeros(group_size)
+    e2 = np.zeros(group_size)
+    kick = np.zeros(group_size)  # Poisson background jumps of y
     n_spikes = 0
     capacity = spike_step.shape[0]
     for step in range(1, n_steps + 1):
         slot = step % ring_size
+        record = step >= stats_from_step
         for group in range(n_groups):
             if group == 0:
                 arriving = input_counts[step]
             else:
                 arriving = ring[group - 1, slot]
+                ring[group - 1, slot] = 0
             jump = chain_jump * arriving
-            emitted = 0
-            record = step >= stats_from_step
-            sum_u = 0.0
-            sum_u2 = 0.0
             first = group * group_size
-            for neuron in range(first, first + group_size):
+            if n_normals == 3:
+                for i in range(group_size):
+                    e0[i] = rng.standard_normal()
+                    e1[i] = rng.standard_normal()
+                    e2[i] = rng.standard_normal()
+            elif n_normals == 1:
+                for i in range(group_size):
+                    e0[i] = rng.standard_normal()
+            if poisson:
+                for i in range(group_size):
+                    k = np.searchsorted(kick_cdf, rng.random(), side="right")
+                    kick[i] = kick_values[min(k, last_kick)]
+            for i in range(group_size):
+                neuron = first + i
                 dy = y[neuron] - y_star
                 dx = x[neuron] - x_star
                 du = u[neuron] - u_star
-                y_new = y_star + p00 * dy
-                x_new = x_star + p10 * dy + p11 * dx
-                u_new = u_star + p20 * dy + p21 * dx + p22 * du
-                if n_normals == 1:
-                    y_new += l00 * rng.standard_normal()
-                elif n_normals == 3:
-                    e0 = rng.standard_normal()
-                    e1 = rng.standard_normal()
-                    e2 = rng.standard_normal()
-                    y_new += l00 * e0
-                    x_new += l10 * e0 + l11 * e1
-                    u_new += l20 * e0 + l21 * e1 + l22 * e2
-                if poisson:
-                    y_new += w_bg * (rng.poisson(lam_exc) - rng.poisson(lam_inh))
-                y_new += jump
+                y[neuron] = y_star + p00 * dy + l00 * e0[i] + kick[i] + jump
+                x[neuron] = x_star + p10 * dy + p11 * dx + l10 * e0[i] + l11 * e1[i]
+                u[neuron] = u_star + p20 * dy + p21 * dx + p22 * du + l20 * e0[i] + l21 * e1[i] + l22 * e2[i]
+            emitted = 0
+            sum_u = 0.0
+            sum_u2 = 0.0
+            for neuron in range(first, first + group_size):
                 if refractory[neuron] > 0:
                     refractory[neuron] -= 1
                     if clamp_refractory:
-                        u_new = u_reset
-                elif u_new >= u_threshold:
-                    u_new = u_reset
+                        u[neuron] = u_reset
+                elif u[neuron] >= u_threshold:
+                    u[neuron] = u_reset
                     refractory[neuron] = ref_steps
                     if n_spikes < capacity:
                         spike_step[n_spikes] = step
                         spike_neuron[n_spikes] = neuron
                     n_spikes += 1
                     emitted += 1
-                y[neuron] = y_new
-                x[neuron] = x_new
-                u[neuron] = u_new
                 if record:
-                    sum_u += u_new
-                    sum_u2 += u_new * u_new
+                    sum_u += u[neuron]
+                    sum_u2 += u[neuron] * u[neuron]
             if record:
                 stats[group, 0] += sum_u
                 stats[group, 1] += sum_u2
-            if group > 0:
-                ring[group - 1, slot] = 0
             if group + 1 < n_groups and emitted > 0:
                 ring[group, (step + delay_steps) % ring_size] += emitted
     return n_spikes
@@ -124,21 +134,23 @@ class Drive:
     """What the integrator and the background do each step, ready for the kernel."""
 
     step: StepMap
-    lam_exc: float  # Poisson input spikes per step (excitatory, inhibitory)
-    lam_inh: float
-    w_bg: float
+    kick_values: np.ndarray  # Poisson background: possible y jumps per step, w_bg (n_exc - n_inh) ...
+    kick_cdf: np.ndarray  # ... and their cumulative probabilities (one entry: no Poisson background)
     mean: np.ndarray  # stationary mean of the free (y, x, U)
     cov_factor: np.ndarray  # lower factor of its stationary covariance
 
     @classmethod
     def of(cls, params: Params) -> "Drive":
-        mu, s, lam_exc, lam_inh = 0.0, 0.0, 0.0, 0.0
+        mu, s, lam_exc, lam_inh = 0.0, 0.0, 0.0, 0.0  # lam: input spikes per step
         if params.background == "diffusion":
             mu, s = params.mu, params.s
         elif params.background == "poisson":
             lam_exc = params.n_exc * params.rate_exc * params.dt * 1e-3
             lam_inh = params.n_inh * params.rate_inh * params.dt * 1e-3
         step = step_map(params.tau_s, params.tau_m, mu, s, params.dt, params.integrator)
+        counts, probabilities = skellam_pmf(lam_exc, lam_inh)
+        cdf = np.cumsum(probabilities)
+        cdf /= cdf[-1]
         # Stationary law of the free membrane; Poisson jumps enter through their mean and variance.
         step_cov = step.noise_factor @ step.noise_factor.T
         step_mean_jump = params.w_bg * (lam_exc - lam_inh)
@@ -146,7 +158,32 @@ class Drive:
         unit = np.array([1.0, 0.0, 0.0])
         mean = step.fixed_point + np.linalg.solve(np.eye(3) - step.propagator, step_mean_jump * unit)
         cov = stationary_covariance(step.propagator, step_cov)
-        return cls(step, lam_exc, lam_inh, params.w_bg, mean, cholesky_lower(cov))
+        return cls(step, params.w_bg * counts.astype(float), cdf, mean, cholesky_lower(cov))
+
+
+def skellam_pmf(lam_exc: float, lam_inh: float, tail: float = 1e-17):
+    """Distribution of n_exc - n_inh, n ~ Poisson(lam): (values, probabilities), tails below `tail` cut.
+
+    The difference of the excitatory and inhibitory input counts in one step (Skellam law), computed
+    by convolving the two Poisson distributions; drawing it by inversion needs one uniform number
+    per neuron and step instead of two Poisson draws.
+    """
+    def poisson_pmf(lam):
+        if lam <= 0:
+            return np.ones(1)
+        n_max = int(lam + 12 * math.sqrt(lam) + 40)
+        n = np.arange(n_max + 1)
+        log_pmf = n * math.log(lam) - lam - np.array([math.lgamma(k + 1) for k in n])
+        return np.exp(log_pmf)
+
+    exc, inh = poisson_pmf(lam_exc), poisson_pmf(lam_inh)
+    probabilities = np.convolve(exc, inh[::-1])
+    values = np.arange(-(inh.size - 1), exc.size)
+    keep = probabilities > tail
+    if not keep.any():
+        return np.zeros(1, dtype=np.int64), np.ones(1)
+    lo, hi = np.flatnonzero(keep)[[0, -1]]
+    return values[lo : hi + 1], probabilities[lo : hi + 1]
 
 
 @dataclass(frozen=True)
@@ -218,7 +255,7 @@ def simulate_trial(
         n_spikes = _run(
             generator, y0, x0, u0, refractory,
             drive.step.propagator, drive.step.fixed_point, drive.step.noise_factor, drive.step.n_normals,
-            drive.lam_exc, drive.lam_inh, drive.w_bg,
+            drive.kick_values, drive.kick_cdf,
             threshold, params.u_reset, params.steps(params.t_ref), params.clamp_refractory,
             params.n_groups, params.group_size, n_steps, params.steps(params.delay), params.chain_jump,
             input_counts, stats_from, stats, spike_step, spike_neuron,

@@ -27,10 +27,9 @@ def reference_trial(params, drive, generator, y, x, u, input_counts, n_steps, u_
                     z_new = z_new + L[:, :1] @ generator.standard_normal(1)
                 elif drive.step.n_normals == 3:
                     z_new = z_new + L @ np.array([generator.standard_normal() for _ in range(3)])
-                if drive.lam_exc > 0 or drive.lam_inh > 0:
-                    n_exc = generator.poisson(drive.lam_exc)
-                    n_inh = generator.poisson(drive.lam_inh)
-                    z_new[0] += drive.w_bg * (n_exc - n_inh)
+                if drive.kick_values.size > 1:  # Poisson background: invert the jump distribution
+                    uniform = generator.random()
+                    z_new[0] += drive.kick_values[np.flatnonzero(drive.kick_cdf > uniform)[0]]
                 z_new[0] += params.chain_jump * arriving
                 if refractory[i] > 0:
                     refractory[i] -= 1

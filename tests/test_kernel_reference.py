@@ -25,7 +25,7 @@ def _kernel_state(params, drive, n_steps, input_steps, seed):
     count = _run(
         generator, y, x, u, refractory,
         drive.step.propagator, drive.step.fixed_point, drive.step.noise_factor, drive.step.n_normals,
-        drive.lam_exc, drive.lam_inh, drive.w_bg,
+        drive.kick_values, drive.kick_cdf,
         params.u_threshold, params.u_reset, params.steps(params.t_ref), params.clamp_refractory,
         params.n_groups, params.group_size, n_steps, params.steps(params.delay), params.chain_jump,
         counts, NO_STATS, np.zeros((params.n_groups, 2)), spike_step, spike_neuron,
