@@ -17,16 +17,19 @@ from .params import ParameterError, Params
 SCHEMA = Path(__file__).resolve().parent.parent / "workflow" / "schemas" / "config.schema.yaml"
 # Source files whose change alters simulation results: their digest is a parameter of every
 # simulation job, so Snakemake re-runs simulations when the model code changes (and only then).
-MODEL_MODULES = ("params.py", "kernels.py", "propagator.py", "network.py", "rng.py", "packets.py", "dataset.py", "_jit.py")
+MODEL_MODULES = ("params.py", "kernels.py", "propagator.py", "network.py", "rng.py", "packets.py", "dataset.py", "_jit.py", "cli.py")
+# Likewise for the analysis and figures: a change re-runs them, never the simulations.
+ANALYSIS_MODULES = ("analysis.py", "figures.py", "pipeline.py", "kernel_study.py", "psp.py", "sweep.py")
 
 
 class ConfigError(ValueError):
     """The workflow config is not acceptable; the message names the key and the fix."""
 
 
-def model_digest() -> str:
+def code_digest(modules=MODEL_MODULES) -> str:
+    """Digest of the named simcore source files (a parameter of the jobs that depend on them)."""
     digest = hashlib.sha256()
-    for name in MODEL_MODULES:
+    for name in modules:
         digest.update((Path(__file__).parent / name).read_bytes())
     return digest.hexdigest()[:16]
 

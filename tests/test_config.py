@@ -87,3 +87,12 @@ def test_lint_reports_only_missing_software_environments():
     assert "Lints for rule simulate" in text  # the linter ran over the rules
     assert lints == {"* Specify a conda environment or container for each rule.:"}, lints
     assert "Lints for snakefile" not in text
+
+
+def test_code_digests_split_simulation_from_analysis():
+    """Simulations depend on the model's code only; plotting changes never re-run them."""
+    from simcore.sweep import ANALYSIS_MODULES, MODEL_MODULES
+
+    sources = {p.name for p in (ROOT / "simcore").glob("*.py")} - {"__init__.py", "__main__.py"}
+    assert set(MODEL_MODULES) | set(ANALYSIS_MODULES) | {"background.py"} == sources
+    assert not set(MODEL_MODULES) & {"figures.py", "analysis.py", "pipeline.py", "kernel_study.py"}

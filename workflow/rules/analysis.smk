@@ -10,6 +10,7 @@ rule analysis:
     log:
         "logs/analysis.log",
     params:
+        code=ANALYSIS_DIGEST,
         survival=config["survival"],
     script:
         "../scripts/analysis.py"
@@ -23,6 +24,7 @@ rule window_sensitivity:
     log:
         "logs/window_sensitivity.log",
     params:
+        code=ANALYSIS_DIGEST,
         windows=config["window_variants"],
     script:
         "../scripts/window_sensitivity.py"
@@ -35,5 +37,7 @@ rule bifurcation:
         "results/tables/bifurcation.csv",
     log:
         "logs/bifurcation.log",
+    params:
+        code=ANALYSIS_DIGEST,
     script:
         "../scripts/bifurcation.py"

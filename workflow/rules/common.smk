@@ -1,6 +1,6 @@
 import sys
 
-from simcore.sweep import ConfigError, model_digest, sim_path, validate_config, variants
+from simcore.sweep import ANALYSIS_MODULES, ConfigError, code_digest, sim_path, validate_config, variants
 
 try:
     config.update(validate_config(config))  # in place: scripts see the defaults too
@@ -8,7 +8,8 @@ except ConfigError as error:
     raise WorkflowError(str(error)) from None
 
 VARIANTS = variants(config)
-MODEL_DIGEST = model_digest()
+MODEL_DIGEST = code_digest()  # simulations re-run when the simulator's code changes
+ANALYSIS_DIGEST = code_digest(ANALYSIS_MODULES)  # analysis and figures re-run when theirs does
 PYTHON = sys.executable  # the interpreter that runs snakemake (the project's .venv)
 
 

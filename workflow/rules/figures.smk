@@ -7,6 +7,7 @@ rule figure_rasters:
     log:
         "logs/figures/rasters.log",
     params:
+        code=ANALYSIS_DIGEST,
         kind="rasters",
         rasters=config["rasters"],
     script:
@@ -22,6 +23,7 @@ rule figure_transmission:
     log:
         "logs/figures/transmission.log",
     params:
+        code=ANALYSIS_DIGEST,
         kind="transmission",
     script:
         "../scripts/figure.py"
@@ -39,6 +41,7 @@ rule figure_state_space:
     log:
         "logs/figures/state_space.log",
     params:
+        code=ANALYSIS_DIGEST,
         kind="state_space",
     script:
         "../scripts/figure.py"
@@ -56,6 +59,7 @@ rule figure_survival:
     log:
         "logs/figures/survival.log",
     params:
+        code=ANALYSIS_DIGEST,
         kind="survival",
     script:
         "../scripts/figure.py"
@@ -70,6 +74,7 @@ rule figure_window_sensitivity:
     log:
         "logs/figures/window_sensitivity.log",
     params:
+        code=ANALYSIS_DIGEST,
         kind="window_sensitivity",
     script:
         "../scripts/figure.py"
@@ -84,6 +89,7 @@ rule figure_bifurcation:
     log:
         "logs/figures/bifurcation.log",
     params:
+        code=ANALYSIS_DIGEST,
         kind="bifurcation",
     script:
         "../scripts/figure.py"

@@ -8,6 +8,7 @@ rule kernel_issue577:
     log:
         "logs/kernels/issue577.log",
     params:
+        code=ANALYSIS_DIGEST,
         kernels=config["kernels"],
     script:
         "../scripts/kernel_issue577.py"
@@ -20,6 +21,7 @@ rule kernel_conventions:
     log:
         "logs/kernels/conventions.log",
     params:
+        code=ANALYSIS_DIGEST,
         kernels=config["kernels"],
     script:
         "../scripts/kernel_conventions.py"
@@ -34,6 +36,7 @@ rule kernel_propagation:
     log:
         "logs/kernels/propagation.log",
     params:
+        code=ANALYSIS_DIGEST,
         survival=config["survival"],
     script:
         "../scripts/kernel_propagation.py"
@@ -48,5 +51,7 @@ rule kernel_figures:
         threshold=report("results/kernels/kernel_threshold_vs_psp.png", caption="../report/kernel_threshold.rst", category="6. Kernel normalization"),
     log:
         "logs/kernels/figures.log",
+    params:
+        code=ANALYSIS_DIGEST,
     script:
         "../scripts/kernel_figures.py"

@@ -29,6 +29,7 @@ rule aggregate_main:
     log:
         "logs/aggregate/main.log",
     params:
+        code=ANALYSIS_DIGEST,
         variant="main",
     script:
         "../scripts/aggregate.py"
@@ -42,6 +43,7 @@ rule aggregate_variant:
     log:
         "logs/aggregate/{variant}.log",
     params:
+        code=ANALYSIS_DIGEST,
         variant=lambda wildcards: wildcards.variant,
     script:
         "../scripts/aggregate.py"
