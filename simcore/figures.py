@@ -174,7 +174,8 @@ def kernel_issue577(table, traces, output) -> None:
     for _, row in table.iterrows():
         top.plot(t[window], traces[row.convention][window], lw=1,
                  label=f"{row.convention}: {row.ode}  (ratio {row.ratio_to_convolution:.4g})")
-    top.set(ylabel="g (unit weight)", yscale="log", ylim=(1e-2, None))
+    highest = max(traces[name][window].max() for name in table.convention)
+    top.set(ylabel="g (unit weight)", yscale="log", ylim=(1e-2, highest * 80))  # room for the legend
     top.legend(fontsize=6, loc="upper right")
     spikes = traces["spikes"] * (t[1] - t[0])
     bottom.eventplot(spikes[spikes <= t[window][-1]], colors="k", lineoffsets=0.5, linelengths=0.8)
