@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lock bench clean
+.PHONY: run test setup lock bench bench-peers clean
 .DEFAULT_GOAL := run
 
 $(STAMP): requirements.lock pyproject.toml
@@ -27,6 +27,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/throughput.py
+	@if [ -d bench/peers/.venvs ]; then $(BIN)/python bench/peers/peers.py; \
+	 else echo "bench: peers skipped (make bench-peers creates their environments)"; fi
+
+bench-peers: $(STAMP)
+	bash bench/peers/setup.sh
 
 lock: $(STAMP)
 	( echo "# Exact versions of every package in the environment (pip freeze); \`make\` installs from this file."; \
