@@ -209,15 +209,25 @@ def kernel_threshold_vs_psp(thresholds, output) -> None:
     """Threshold packet a50 vs PSP peak: weight-scale curve, each convention's and integrator's point."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6, 4.2))
+    outside = []
     for sigma, part in thresholds.groupby("sigma"):
         curve = part[part.variant.str.startswith("k_scale") | (part.variant == "k_one_over_e_peak")].sort_values("psp_mv")
         line, = ax.plot(curve.psp_mv, curve.a50, "-", lw=1, label=f"weight scaled, sigma = {sigma:g} ms")
-        for _, row in part[~part.variant.str.startswith("k_scale")].iterrows():
-            if np.isfinite(row.a50):
-                ax.errorbar(row.psp_mv, row.a50, yerr=[[row.a50 - row.a50_low], [row.a50_high - row.a50]],
-                            fmt="o", ms=4, color=line.get_color(), capsize=2)
-                ax.annotate(row.variant.removeprefix("k_"), (row.psp_mv, row.a50), fontsize=6,
-                            xytext=(3, 3), textcoords="offset points")
+        named = part[~part.variant.str.startswith("k_scale")]
+        for (psp_mv, a50), same in named[np.isfinite(named.a50)].groupby(["psp_mv", "a50"], sort=False):
+            row = same.iloc[0]
+            ax.errorbar(psp_mv, a50, yerr=[[a50 - row.a50_low], [row.a50_high - a50]],
+                        fmt="o", ms=4, color=line.get_color(), capsize=2)
+            names = sorted(v.removeprefix("k_") for v in same.variant)
+            label = names[0] if len(names) == 1 else f"{len(names)} identical: " + ", ".join(n.removesuffix("_cal") for n in names)
+            label = label if len(label) < 40 else f"{len(names)} identical (seeds' kernel, all calibrated)"
+            ax.annotate(label, (psp_mv, a50), fontsize=6, xytext=(4, 2), textcoords="offset points")
+        for _, row in named[~np.isfinite(named.a50)].iterrows():
+            verdict = "every packet survives" if row.p_at_min_a >= 0.5 else "no packet survives"
+            outside.append(f"{row.variant.removeprefix('k_')} (PSP {row.psp_mv:.3f} mV, sigma {sigma:g}): {verdict}")
+    if outside:
+        ax.text(0.02, 0.02, "outside the simulated range of a:\n" + "\n".join(outside), transform=ax.transAxes,
+                fontsize=6, va="bottom", ha="left", bbox=dict(fc="white", ec="0.7"))
     ax.set(xlabel="PSP peak [mV]", ylabel="threshold packet a50 (spikes)")
     ax.legend(fontsize=7)
     save(fig, output)
