@@ -15,6 +15,7 @@ include: "workflow/rules/simulate.smk"
 include: "workflow/rules/analysis.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/kernels.smk"
+include: "workflow/rules/nest.smk"
 
 
 rule all:

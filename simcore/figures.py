@@ -231,3 +231,19 @@ def kernel_threshold_vs_psp(thresholds, output) -> None:
     ax.set(xlabel="PSP peak [mV]", ylabel="threshold packet a50 (spikes)")
     ax.legend(fontsize=7)
     save(fig, output)
+
+
+def survival_overlay(table, output) -> None:
+    """Survival curves of several systems (column `system`) per sigma, with Wilson bands."""
+    plt = _plt()
+    sigmas = sorted(table.sigma.unique())
+    fig, axes = plt.subplots(1, len(sigmas), figsize=(5 * len(sigmas), 3.8), squeeze=False, sharey=True)
+    for ax, sigma in zip(axes[0], sigmas):
+        for system, part in table[table.sigma == sigma].groupby("system"):
+            part = part.sort_values("a")
+            line, = ax.plot(part.a, part.p, "o-", ms=3, label=f"{system} ({part.trials.iloc[0]} trials)")
+            ax.fill_between(part.a, part.ci_low, part.ci_high, color=line.get_color(), alpha=0.2, lw=0)
+        ax.set(title=f"sigma = {sigma:g} ms", xlabel="a (spikes)", ylim=(-0.02, 1.02))
+    axes[0, 0].set_ylabel("P(survival)")
+    axes[0, -1].legend(fontsize=7)
+    save(fig, output)

@@ -167,3 +167,22 @@ def kernel_figure_step(survival_csv, thresholds_csv, out_survival, out_threshold
 
     figures.kernel_survival(pd.read_csv(survival_csv), out_survival)
     figures.kernel_threshold_vs_psp(pd.read_csv(thresholds_csv), out_threshold)
+
+
+def nest_crosscheck_step(output, config) -> None:
+    from .crosscheck import nest_survival
+
+    nest = config["nest_crosscheck"]
+    main = variants(config)["main"]
+    table = nest_survival(main.params, main.a_values, nest["sigma"], nest["trials"], config["seed"],
+                          config["survival"]["min_fraction"], config["survival"]["confidence"])
+    _write_csv(table, output)
+
+
+def nest_figure_step(simcore_csv, nest_csv, output) -> None:
+    import pandas as pd
+
+    nest = pd.read_csv(nest_csv)
+    ours = pd.read_csv(simcore_csv)
+    ours = ours[ours.sigma.isin(nest.sigma.unique())].assign(system="simcore (exact, diffusion)")
+    figures.survival_overlay(pd.concat([ours, nest], ignore_index=True), output)

@@ -19,7 +19,7 @@ SCHEMA = Path(__file__).resolve().parent.parent / "workflow" / "schemas" / "conf
 # simulation job, so Snakemake re-runs simulations when the model code changes (and only then).
 MODEL_MODULES = ("params.py", "kernels.py", "propagator.py", "network.py", "rng.py", "packets.py", "dataset.py", "_jit.py", "cli.py")
 # Likewise for the analysis and figures: a change re-runs them, never the simulations.
-ANALYSIS_MODULES = ("analysis.py", "figures.py", "pipeline.py", "kernel_study.py", "psp.py", "sweep.py")
+ANALYSIS_MODULES = ("analysis.py", "figures.py", "pipeline.py", "kernel_study.py", "psp.py", "sweep.py", "crosscheck.py")
 
 
 class ConfigError(ValueError):
@@ -76,6 +76,13 @@ def validate_config(config: dict) -> dict:
             raise ConfigError(f"config key rasters[{i}]: (a={raster['a']}, sigma={raster['sigma']}) is not on the grid")
         if raster.get("trial", 0) >= config["trials"]:
             raise ConfigError(f"config key rasters[{i}].trial: must be < trials ({config['trials']})")
+    nest = config["nest_crosscheck"]
+    if nest.get("enabled"):
+        if "sigma" not in nest:
+            raise ConfigError("config key nest_crosscheck.sigma: required when nest_crosscheck.enabled is true")
+        off_grid = [s for s in nest["sigma"] if s not in grid["sigma"]]
+        if off_grid:
+            raise ConfigError(f"config key nest_crosscheck.sigma: {off_grid[0]} is not on grid.sigma")
     for section in ("bifurcation", "kernels"):
         required = {"bifurcation": ("group_sizes", "a", "sigma", "trials"), "kernels": ("a", "sigma", "trials")}[section]
         if config[section].get("enabled"):

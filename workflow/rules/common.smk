@@ -37,6 +37,7 @@ localrules:
     kernel_conventions,
     kernel_propagation,
     kernel_figures,
+    figure_nest_crosscheck,
 
 
 def chunk_trials(wildcards):
@@ -65,4 +66,6 @@ def all_outputs():
     if config["kernels"]["enabled"]:
         outputs += expand("results/kernels/{name}", name=["issue577.csv", "kernel_issue577.png", "conventions.csv",
                           "conventions.md", "survival.csv", "thresholds.csv", "kernel_survival.png", "kernel_threshold_vs_psp.png"])
+    if config["nest_crosscheck"]["enabled"]:
+        outputs += ["results/nest/survival.csv", "results/figures/nest_crosscheck.png"]
     return outputs
