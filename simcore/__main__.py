@@ -1,5 +1,8 @@
+import gc
 import sys
 
 from .cli import main
 
-sys.exit(main())
+status = main()
+gc.freeze()  # the interpreter's final garbage collection of numba's objects costs ~0.3 s per job
+sys.exit(status)

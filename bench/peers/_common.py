@@ -108,3 +108,31 @@ def median(values) -> float:
 
 def env_summary() -> dict:
     return {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "PYNEST_QUIET") if os.environ.get(k)}
+
+
+def finish_task(result: dict, task: dict, started: float) -> dict:
+    """Stamp a task's result with its kind, label and timing (the same in every runner)."""
+    result.update(kind=task["kind"], label=task.get("label"), task_wall_s=time.perf_counter() - started,
+                  t_done=time.time())
+    return result
+
+
+def chain_trials(m: dict, task: dict, simulate) -> dict:
+    """Run a chain task's trials: simcore's input packet and initial state per trial, then
+    simulate(input_steps, y, x, u, trial) -> (spike steps, neuron ids) in the protocol's convention."""
+    a, sigma, seed = int(task["a"]), float(task["sigma"]), int(task["seed"])
+    keep = bool(task.get("keep_spikes", True))
+    trials = []
+    for trial in range(int(task["trials"])):
+        started = time.perf_counter()
+        rng = generator(seed, 0, a, sigma_key(sigma), trial)
+        input_steps = draw_packet_steps(rng, m, a, sigma)
+        y, x, u = draw_initial_state(rng, m, m["n_groups"] * m["group_size"])
+        steps, ids = simulate(input_steps, y, x, u, trial)
+        out = {"wall_s": time.perf_counter() - started, "t_end": time.time(), "n_spikes": int(len(steps))}
+        if keep:
+            out.update(spikes_to_json(steps, ids))
+            out["input_steps"] = input_steps.tolist()
+        trials.append(out)
+    return {"kind": "chain", "label": task.get("label"), "a": a, "sigma": sigma, "seed": seed, "trials": trials,
+            "t_done": time.time()}

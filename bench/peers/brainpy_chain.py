@@ -203,27 +203,16 @@ def run_background(m: dict, task: dict) -> dict:
 def run_chain_tasks(m: dict, tasks: list, delay_index: str, order: str) -> list:
     chain = Chain(m, m["n_groups"], m["group_size"], delay_index=delay_index, order=order)
     runner = Runner(m, chain)
-    N = m["n_groups"] * m["group_size"]
+
+    def simulate(input_steps, y, x, u, trial):
+        counts = np.bincount(input_steps - 1, minlength=runner.n)[: runner.n]
+        raster, _ = runner.run(y, x, u, counts, trial_seed(task["seed"], task["a"], task["sigma"], trial))
+        rows, ids = np.nonzero(raster)
+        return rows + 1, ids
+
     results = []
     for task in tasks:
-        a, sigma, seed = int(task["a"]), float(task["sigma"]), int(task["seed"])
-        keep = bool(task.get("keep_spikes", True))
-        trials = []
-        for trial in range(int(task["trials"])):
-            ts = time.perf_counter()
-            rng = C.generator(seed, 0, a, C.sigma_key(sigma), trial)
-            input_steps = C.draw_packet_steps(rng, m, a, sigma)
-            y, x, u = C.draw_initial_state(rng, m, N)
-            counts = np.bincount(input_steps - 1, minlength=runner.n)[: runner.n]
-            raster, _ = runner.run(y, x, u, counts, trial_seed(seed, a, sigma, trial))
-            rows, ids = np.nonzero(raster)
-            out = {"wall_s": time.perf_counter() - ts, "t_end": time.time(), "n_spikes": int(rows.size)}
-            if keep:
-                out.update(C.spikes_to_json(rows + 1, ids))
-                out["input_steps"] = input_steps.tolist()
-            trials.append(out)
-        results.append({"kind": "chain", "label": task.get("label"), "a": a, "sigma": sigma, "seed": seed,
-                        "trials": trials, "t_done": time.time()})
+        results.append(C.chain_trials(m, task, simulate))
     return results
 
 

@@ -130,24 +130,13 @@ def run_chain_tasks(m: dict, tasks: list, target: str, workdir: str) -> list:
     net = ChainNet(m, a_max, target, workdir)
     build_s = time.perf_counter() - t0
     C.log(f"brian2[{target}]: network built in {build_s:.2f} s")
+
+    def simulate(input_steps, y, x, u, trial):
+        return net.run(y, x, u, input_steps - 1, trial_seed(task["seed"], task["a"], task["sigma"], trial))
+
     results = []
     for task in tasks:
-        a, sigma, seed = int(task["a"]), float(task["sigma"]), int(task["seed"])
-        keep = bool(task.get("keep_spikes", True))
-        trials = []
-        for trial in range(int(task["trials"])):
-            ts = time.perf_counter()
-            rng = C.generator(seed, 0, a, C.sigma_key(sigma), trial)
-            input_steps = C.draw_packet_steps(rng, m, a, sigma)
-            y, x, u = C.draw_initial_state(rng, m, m["n_groups"] * m["group_size"])
-            steps, ids = net.run(y, x, u, input_steps - 1, trial_seed(seed, a, sigma, trial))
-            out = {"wall_s": time.perf_counter() - ts, "t_end": time.time(), "n_spikes": int(steps.size)}
-            if keep:
-                out.update(C.spikes_to_json(steps, ids))
-                out["input_steps"] = input_steps.tolist()
-            trials.append(out)
-        results.append({"kind": "chain", "label": task.get("label"), "a": a, "sigma": sigma, "seed": seed, "trials": trials,
-                        "t_done": time.time()})
+        results.append(C.chain_trials(m, task, simulate))
     results[0]["network_build_s"] = build_s
     return results
 

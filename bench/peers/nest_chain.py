@@ -209,11 +209,7 @@ def main() -> None:
             r = run_chain(m, task)
         else:
             raise ValueError(f"unknown task kind {kind!r}")
-        r["kind"] = kind
-        r["label"] = task.get("label")
-        r["task_wall_s"] = time.perf_counter() - t0
-        r["t_done"] = time.time()
-        results.append(r)
+        results.append(C.finish_task(r, task, t0))
         C.log(f"nest: {kind} done in {r['task_wall_s']:.2f} s")
     C.write_answer({
         "peer": "nest",

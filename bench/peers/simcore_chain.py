@@ -64,11 +64,7 @@ def main() -> None:
             r = {"points": points}
         else:
             raise ValueError(f"unknown task kind {kind!r}")
-        r["kind"] = kind
-        r["label"] = task.get("label")
-        r["task_wall_s"] = time.perf_counter() - t0
-        r["t_done"] = time.time()
-        results.append(r)
+        results.append(C.finish_task(r, task, t0))
     import numba
     import numpy as np
     import simcore
