@@ -313,8 +313,8 @@ def section_processes():
     print("|---|---|")
     for key in runs[0]:
         print(f"| {key} | {statistics.median(r[key] for r in runs):.3f} |")
-    print(f"| ... the same shutdown if the job calls gc.freeze() before exit (simcore does not) "
-          f"| {statistics.median(frozen):.3f} |")
+    print(f"| ... the same shutdown if the process calls gc.freeze() before exit (as `python -m simcore` does"
+          f" since c682f43) | {statistics.median(frozen):.3f} |")
     total = statistics.median(sum(v for k, v in r.items() if not k.startswith("...")) for r in runs)
     job = statistics.median(sum(v for k, v in r.items() if not k.startswith(("...", "2nd"))) for r in runs)
     print(f"| sum of the phases (compare the wall of `bench/throughput.py --phases` above) | {total:.3f} |")
@@ -324,8 +324,8 @@ def section_processes():
     where = "; ".join(f"{label} {sum(v for k, v in med.items() if k.startswith(prefix)):.2f} s" for label, prefix in (
         ("numpy", "import numpy"), ("numba import", "import numba"), ("numba target initialisation on first"
          " dispatch", "numba CPU-target"), ("of which scipy.linalg via numba's BLAS probe", "... ... of which"),
-        ("h5netcdf/h5py", "import h5netcdf"), ("interpreter shutdown", "python shutdown")))
-    return fixed, per_trial, where
+        ("h5netcdf/h5py", "import h5netcdf"), ("interpreter shutdown without gc.freeze()", "python shutdown")))
+    return fixed, per_trial, where + f"; with gc.freeze() (the CLI) {statistics.median(frozen):.2f} s"
 
 
 def section_sweep():
