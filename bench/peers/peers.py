@@ -677,8 +677,8 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
         if tr:
             add(f"NEST's warm trial splits into ResetKernel + create + connect {np.median([t['build_s'] for t in tr]) * 1e3:.0f} ms "
                 f"and Simulate {np.median([t['simulate_s'] for t in tr]) * 1e3:.0f} ms (medians). simcore's Poisson-background "
-                "mode (the one NEST is compared with) draws two Poisson numbers per neuron and step and is slower than its "
-                "default Gaussian mode; its row shows by how much.")
+                "mode (the one NEST is compared with) draws each neuron's net Poisson input per step by inverting its "
+                "distribution (one uniform number) and is slower than its default Gaussian mode; its row shows by how much.")
             rows = {r["name"]: r for r in speed_rows(R) if not r.get("missing")}
             ref_p = rows.get("simcore, Poisson background (NEST's mode)")
             if ref_p and "nest" in rows:
