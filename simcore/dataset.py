@@ -15,7 +15,6 @@ complete, so an interrupted run never leaves a file that looks complete.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import warnings
@@ -208,7 +207,3 @@ def describe_packets(contents) -> str:
     for k in range(a_out.shape[1]):
         lines.append(f"{k:5d}  {alive[k]:5.2f}  {a_mean[k]:10.1f}  {s_mean[k]:19.3f}  {t_mean[k]:15.2f}")
     return "\n".join(lines)
-
-
-def dumps_json(obj) -> str:
-    return json.dumps(obj, indent=2, sort_keys=True)

@@ -51,6 +51,11 @@ def test_netcdf_round_trip(tmp_path):
     assert back["spike_count"].attrs["sample_dimension"] == "spike"
     assert int(back["spike_count"].sum()) == back.sizes["spike"]
     assert list(tmp_path.iterdir()) == [path]  # no temporary file left
+    from simcore.dataset import params_of, spikes_frame
+
+    assert params_of(back) == PARAMS
+    frame = spikes_frame(back)
+    assert len(frame) == back.sizes["spike"] and frame.groupby("trial").size().tolist() == back.spike_count.values.tolist()
 
 
 @pytest.mark.parametrize("content", [b"", b"\x89HDF\r\n\x1a\n" + b"\0" * 100, b"not netcdf at all"])
