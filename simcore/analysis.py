@@ -173,13 +173,18 @@ def fixed_points(ds, threshold, flow, min_fraction: float = 0.5):
     return pd.DataFrame(rows, columns=["kind", "a", "sigma", "how"])
 
 
-def reextract(paths, variant_params, overrides: dict):
-    """Re-measure the packets of simulation files under other window parameters -> (a, sigma, a_out_last)."""
+def reextract(paths, variant_params, settings: dict):
+    """Re-measure the packets of simulation files under other window parameters.
+
+    `settings` maps a name to packet-parameter overrides; each file is read once. Returns rows
+    (name, a, sigma, trial, a_out of the last group).
+    """
     from .dataset import open_point
     from .network import TrialSpikes
     from .packets import extract_packets
 
-    params = variant_params.with_overrides(overrides)
+    measured = {name: variant_params.with_overrides(overrides) for name, overrides in settings.items()}
+    size, dt = variant_params.group_size, variant_params.dt
     rows = []
     for path in paths:
         ds = open_point(path)
@@ -187,11 +192,12 @@ def reextract(paths, variant_params, overrides: dict):
         trials = []
         for t in range(ds.sizes["trial"]):
             part = slice(bounds[t], bounds[t + 1])
-            neurons = ds.spike_group.values[part].astype(np.int64) * params.group_size + ds.spike_neuron.values[part]
-            steps = np.rint(ds.spike_time.values[part] / params.dt).astype(np.int64)
-            inputs = np.rint(ds.input_time.values[t] / params.dt).astype(np.int64)
+            neurons = ds.spike_group.values[part].astype(np.int64) * size + ds.spike_neuron.values[part]
+            steps = np.rint(ds.spike_time.values[part] / dt).astype(np.int64)
+            inputs = np.rint(ds.input_time.values[t] / dt).astype(np.int64)
             trials.append(TrialSpikes(steps, neurons, inputs, None))
-        a_out, _, _ = extract_packets(trials, params)
-        for trial, last in zip(ds.trial.values, a_out[:, -1]):
-            rows.append((int(ds.attrs["a"]), float(ds.attrs["sigma"]), int(trial), int(last)))
+        for name, params in measured.items():
+            a_out, _, _ = extract_packets(trials, params)
+            for trial, last in zip(ds.trial.values, a_out[:, -1]):
+                rows.append((name, int(ds.attrs["a"]), float(ds.attrs["sigma"]), int(trial), int(last)))
     return rows

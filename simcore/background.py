@@ -33,13 +33,14 @@ def background_stats(
     burn_in_steps = params.steps(burn_in_ms)
     recorded_steps = params.steps(t_stop) - burn_in_steps
     no_input = np.empty(0, dtype=np.int64)
+    drive = Drive.of(base)  # independent of the number of neurons
 
     def one(job):
         (chunk, size), free = job
         chunk_params = base.replace(group_size=size)
         generator = streams.trial_generator(seed, streams.BACKGROUND, 0, 0.0, chunk)
         trial = simulate_trial(
-            chunk_params, generator, no_input, drive=Drive.of(chunk_params), stats_from_ms=burn_in_ms,
+            chunk_params, generator, no_input, drive=drive, stats_from_ms=burn_in_ms,
             u_threshold=math.inf if free else None,
         )
         return int((trial.steps > burn_in_steps).sum()), trial.membrane[0]

@@ -24,7 +24,7 @@ import numpy as np
 
 from . import rng as streams
 from ._jit import jit
-from .params import Params
+from .params import ParameterError, Params
 from .propagator import StepMap, cholesky_lower, stationary_covariance, step_map
 
 NO_STATS = np.iinfo(np.int64).max
@@ -290,8 +290,6 @@ def map_trials(function, items, threads: int | None = None) -> list:
 
 def check_packet(a: int, sigma: float, params: Params) -> None:
     """Reject packets the chain cannot be given, before any work is done."""
-    from .params import ParameterError
-
     if isinstance(a, bool) or int(a) != a or a < 0:
         raise ParameterError(f"a (spikes in the input packet) must be a whole number >= 0, got {a}")
     if not math.isfinite(sigma) or sigma < 0:

@@ -51,9 +51,11 @@ def window_sensitivity_step(sim_files, output, config) -> None:
     variant = variants(config)["main"]
     settings = {"default": {}, **config["window_variants"]}
     group_size = variant.params.group_size
+    every = pd.DataFrame(analysis.reextract(sim_files, variant.params, settings),
+                         columns=["window", "a", "sigma", "trial", "a_last"])
     frames = []
-    for name, overrides in settings.items():
-        rows = pd.DataFrame(analysis.reextract(sim_files, variant.params, overrides), columns=["a", "sigma", "trial", "a_last"])
+    for name in settings:
+        rows = every[every.window == name].copy()
         rows["alive"] = rows.a_last >= config["survival"]["min_fraction"] * group_size
         table = rows.groupby(["a", "sigma"]).alive.agg(["sum", "size"]).reset_index()
         lo, hi = analysis.wilson_interval(table["sum"], table["size"], config["survival"]["confidence"])

@@ -161,15 +161,15 @@ def kernel_variants(model: Params, kernels: dict) -> dict[str, Params]:
     """The kernel study's parameter sets, named k_*: every convention with the model's (seeds') weight
     unchanged, and calibrated to the model's PSP; Euler; the paper's 0.14 mV; weight scale factors."""
     from .kernels import CONVENTIONS, DEFAULT_CONVENTION
-    from .psp import psp, weight_for_psp_peak
+    from .psp import weight_for_psp_peak
 
     base = model.replace(kernel=DEFAULT_CONVENTION)
-    reference_psp = psp(base)["continuous_peak_mv"]
     out = {}
-    for name in CONVENTIONS:
+    for name, conv in CONVENTIONS.items():
         out[f"k_{name}"] = base.replace(kernel=name)
         if name != DEFAULT_CONVENTION:
-            out[f"k_{name}_cal"] = base.replace(kernel=name, w=weight_for_psp_peak(base.replace(kernel=name), reference_psp))
+            # The PSP is linear in the y jump w * jump_factor: the same jump gives the same PSP.
+            out[f"k_{name}_cal"] = base.replace(kernel=name, w=base.chain_jump / conv.jump_factor(base.tau_s))
     out["k_euler"] = base.replace(integrator="euler")
     out["k_paper"] = base.replace(w=weight_for_psp_peak(base, kernels["target_psp_mv"]))
     for factor in kernels["weight_scales"]:
