@@ -38,9 +38,8 @@ def background_stats(
     def one(job):
         (chunk, size), free = job
         chunk_params = base.replace(group_size=size)
-        generator = streams.trial_generator(seed, streams.BACKGROUND, 0, 0.0, chunk)
         trial = simulate_trial(
-            chunk_params, generator, no_input, drive=drive, stats_from_ms=burn_in_ms,
+            chunk_params, streams.trial_streams(seed, streams.BACKGROUND, 0, 0.0, chunk), no_input, drive=drive, stats_from_ms=burn_in_ms,
             u_threshold=math.inf if free else None,
         )
         return int((trial.steps > burn_in_steps).sum()), trial.membrane[0]

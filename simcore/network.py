@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import draws
 from . import rng as streams
 from ._jit import jit
 from .params import ParameterError, Params
@@ -31,20 +32,33 @@ NO_STATS = np.iinfo(np.int64).max
 
 
 @jit
+def _invert(cdf, guide, uniform):
+    """The first index j with cdf[j] > uniform (as np.searchsorted(cdf, uniform, "right")), found
+    from the guide table guide[k] = that index for uniform = k / guide.size (Chen & Asau 1974)."""
+    j = guide[int(uniform * guide.size)]
+    while j > 0 and cdf[j - 1] > uniform:
+        j -= 1
+    while j < cdf.size - 1 and cdf[j] <= uniform:
+        j += 1
+    return j
+
+
+@jit
 def _run(
-    rng, y, x, u, refractory,
+    draw_state, y, x, u, refractory,
     propagator, fixed_point, noise_factor, n_normals,
-    kick_values, kick_cdf,
+    kick_values, kick_cdf, kick_guide,
     u_threshold, u_reset, ref_steps, clamp_refractory,
     n_groups, group_size, n_steps, delay_steps, chain_jump, input_counts,
     stats_from_step, stats, spike_step, spike_neuron,
 ):  # fmt: skip
     """Advance every neuron n_steps; returns the number of spikes (the first len(spike_step) are stored).
 
-    Each group's step runs as three loops: draw the random numbers (neuron by neuron: the normals;
-    or, for Poisson background, one uniform per neuron turned into the y jump by inverting the
-    cumulative distribution kick_cdf of kick_values), update (y, x, U) without branches (the
-    compiler vectorizes it), then refractoriness, threshold and spikes.
+    Each group's step: draw its random numbers as one block (simcore.draws): n_normals * group_size
+    normals, noise e0 for every neuron of the group, then e1, then e2; or, for Poisson background,
+    group_size uniforms turned into y jumps by inverting kick_cdf. Then one branch-free loop (the
+    compiler vectorizes it) advances (y, x, U), applies refractoriness and threshold, and marks
+    spikes, which a last loop records when there are any.
     """
     p00 = propagator[0, 0]
     p10 = propagator[1, 0]
@@ -62,18 +76,18 @@ def _run(
     x_star = fixed_point[1]
     u_star = fixed_point[2]
     poisson = kick_values.size > 1
-    last_kick = kick_values.size - 1
     ring_size = delay_steps + 1
     ring = np.zeros((n_groups, ring_size), dtype=np.int64)  # spikes emitted, by target step
-    e0 = np.zeros(group_size)
-    e1 = np.zeros(group_size)
-    e2 = np.zeros(group_size)
+    noise = np.zeros(3 * group_size)  # e0, e1, e2 of the group's neurons; unused ones stay 0
+    block = noise[: n_normals * group_size]
+    words, flags, flag_words, pending = draws.scratch(max(n_normals, 1) * group_size)
+    uniforms = np.zeros(group_size)
     kick = np.zeros(group_size)  # Poisson background jumps of y
+    spiked = np.zeros(group_size, dtype=np.uint8)
     n_spikes = 0
     capacity = spike_step.shape[0]
     for step in range(1, n_steps + 1):
         slot = step % ring_size
-        record = step >= stats_from_step
         for group in range(n_groups):
             if group == 0:
                 arriving = input_counts[step]
@@ -82,50 +96,47 @@ def _run(
                 ring[group - 1, slot] = 0
             jump = chain_jump * arriving
             first = group * group_size
-            if n_normals == 3:
-                for i in range(group_size):
-                    e0[i] = rng.standard_normal()
-                    e1[i] = rng.standard_normal()
-                    e2[i] = rng.standard_normal()
-            elif n_normals == 1:
-                for i in range(group_size):
-                    e0[i] = rng.standard_normal()
+            if n_normals > 0:
+                draws._fill_normals(draw_state, block, words, flags, flag_words, pending)
             if poisson:
+                draws._fill_uniforms(draw_state, uniforms, words)
                 for i in range(group_size):
-                    k = np.searchsorted(kick_cdf, rng.random(), side="right")
-                    kick[i] = kick_values[min(k, last_kick)]
+                    kick[i] = kick_values[_invert(kick_cdf, kick_guide, uniforms[i])]
+            emitted = 0
             for i in range(group_size):
                 neuron = first + i
+                e0 = noise[i]
+                e1 = noise[group_size + i]
+                e2 = noise[2 * group_size + i]
                 dy = y[neuron] - y_star
                 dx = x[neuron] - x_star
                 du = u[neuron] - u_star
-                y[neuron] = y_star + p00 * dy + l00 * e0[i] + kick[i] + jump
-                x[neuron] = x_star + p10 * dy + p11 * dx + l10 * e0[i] + l11 * e1[i]
-                u[neuron] = u_star + p20 * dy + p21 * dx + p22 * du + l20 * e0[i] + l21 * e1[i] + l22 * e2[i]
-            emitted = 0
-            sum_u = 0.0
-            sum_u2 = 0.0
-            for neuron in range(first, first + group_size):
-                if refractory[neuron] > 0:
-                    refractory[neuron] -= 1
-                    if clamp_refractory:
-                        u[neuron] = u_reset
-                elif u[neuron] >= u_threshold:
-                    u[neuron] = u_reset
-                    refractory[neuron] = ref_steps
-                    if n_spikes < capacity:
-                        spike_step[n_spikes] = step
-                        spike_neuron[n_spikes] = neuron
-                    n_spikes += 1
-                    emitted += 1
-                if record:
+                y[neuron] = y_star + p00 * dy + l00 * e0 + kick[i] + jump
+                x[neuron] = x_star + p10 * dy + p11 * dx + l10 * e0 + l11 * e1
+                u_new = u_star + p20 * dy + p21 * dx + p22 * du + l20 * e0 + l21 * e1 + l22 * e2
+                countdown = refractory[neuron]
+                spike = (countdown == 0) & (u_new >= u_threshold)
+                u[neuron] = u_reset if spike | ((countdown > 0) & clamp_refractory) else u_new
+                refractory[neuron] = ref_steps if spike else max(countdown - 1, 0)
+                spiked[i] = spike
+                emitted += spike
+            if emitted > 0:
+                for i in range(group_size):
+                    if spiked[i]:
+                        if n_spikes < capacity:
+                            spike_step[n_spikes] = step
+                            spike_neuron[n_spikes] = first + i
+                        n_spikes += 1
+                if group + 1 < n_groups:
+                    ring[group, (step + delay_steps) % ring_size] += emitted
+            if step >= stats_from_step:
+                sum_u = 0.0
+                sum_u2 = 0.0
+                for neuron in range(first, first + group_size):
                     sum_u += u[neuron]
                     sum_u2 += u[neuron] * u[neuron]
-            if record:
                 stats[group, 0] += sum_u
                 stats[group, 1] += sum_u2
-            if group + 1 < n_groups and emitted > 0:
-                ring[group, (step + delay_steps) % ring_size] += emitted
     return n_spikes
 
 
@@ -136,6 +147,7 @@ class Drive:
     step: StepMap
     kick_values: np.ndarray  # Poisson background: possible y jumps per step, w_bg (n_exc - n_inh) ...
     kick_cdf: np.ndarray  # ... and their cumulative probabilities (one entry: no Poisson background)
+    kick_guide: np.ndarray  # guide table of kick_cdf for inversion (see _invert)
     mean: np.ndarray  # stationary mean of the free (y, x, U)
     cov_factor: np.ndarray  # lower factor of its stationary covariance
 
@@ -158,7 +170,8 @@ class Drive:
         unit = np.array([1.0, 0.0, 0.0])
         mean = step.fixed_point + np.linalg.solve(np.eye(3) - step.propagator, step_mean_jump * unit)
         cov = stationary_covariance(step.propagator, step_cov)
-        return cls(step, params.w_bg * counts.astype(float), cdf, mean, cholesky_lower(cov))
+        guide = np.searchsorted(cdf, np.arange(cdf.size) / cdf.size, side="right")
+        return cls(step, params.w_bg * counts.astype(float), cdf, guide, mean, cholesky_lower(cov))
 
 
 def skellam_pmf(lam_exc: float, lam_inh: float, tail: float = 1e-17):
@@ -228,34 +241,34 @@ def draw_initial_state(generator, params: Params, drive: Drive, n_neurons: int):
 
 def simulate_trial(
     params: Params,
-    generator: np.random.Generator,
+    trial: streams.TrialStreams,
     input_steps: np.ndarray,
     *,
     drive: Drive | None = None,
     stats_from_ms: float | None = None,
     u_threshold: float | None = None,
 ) -> TrialSpikes:
-    """Simulate one trial of the chain on `generator` (initial state first, then the dynamics)."""
+    """Simulate one trial of the chain on its streams (initial state first, then the dynamics)."""
     drive = drive or Drive.of(params)
     n_neurons = params.n_groups * params.group_size
     n_steps = params.steps(params.t_stop)
-    y, x, u = draw_initial_state(generator, params, drive, n_neurons)
+    y, x, u = draw_initial_state(trial.generator, params, drive, n_neurons)
     input_counts = np.bincount(input_steps, minlength=n_steps + 1).astype(np.int64)
     stats_from = NO_STATS if stats_from_ms is None else params.steps(stats_from_ms) + 1
     threshold = params.u_threshold if u_threshold is None else u_threshold
     # Expected spikes: the packet through every group plus background at up to 50 Hz; rerun on overflow.
     capacity = n_neurons * 2 + int(n_neurons * params.t_stop * 0.05)
-    state = generator.bit_generator.state
     while True:
         stats = np.zeros((params.n_groups, 2))
         spike_step = np.empty(capacity, dtype=np.int32)
         spike_neuron = np.empty(capacity, dtype=np.int32)
         refractory = np.zeros(n_neurons, dtype=np.int64)
         y0, x0, u0 = y.copy(), x.copy(), u.copy()
+        draw_state = trial.draw_state.copy()  # a rerun replays the identical numbers
         n_spikes = _run(
-            generator, y0, x0, u0, refractory,
+            draw_state, y0, x0, u0, refractory,
             drive.step.propagator, drive.step.fixed_point, drive.step.noise_factor, drive.step.n_normals,
-            drive.kick_values, drive.kick_cdf,
+            drive.kick_values, drive.kick_cdf, drive.kick_guide,
             threshold, params.u_reset, params.steps(params.t_ref), params.clamp_refractory,
             params.n_groups, params.group_size, n_steps, params.steps(params.delay), params.chain_jump,
             input_counts, stats_from, stats, spike_step, spike_neuron,
@@ -263,7 +276,6 @@ def simulate_trial(
         if n_spikes <= capacity:
             break
         capacity = n_spikes
-        generator.bit_generator.state = state  # replay the identical stream with room for all spikes
     return TrialSpikes(spike_step[:n_spikes], spike_neuron[:n_spikes], input_steps.astype(np.int32), stats)
 
 
@@ -310,8 +322,8 @@ def simulate_chain(
     drive = Drive.of(params)
 
     def one(trial: int) -> TrialSpikes:
-        generator = streams.trial_generator(seed, streams.CHAIN, a, sigma, trial)
-        input_steps = draw_packet_steps(generator, params, int(a), float(sigma))
-        return simulate_trial(params, generator, input_steps, drive=drive)
+        streams_of_trial = streams.trial_streams(seed, streams.CHAIN, a, sigma, trial)
+        input_steps = draw_packet_steps(streams_of_trial.generator, params, int(a), float(sigma))
+        return simulate_trial(params, streams_of_trial, input_steps, drive=drive)
 
     return map_trials(one, trial_ids, threads)

@@ -1,0 +1,213 @@
+"""Random draws for the kernel, in blocks: standard normals and uniforms from counter-based SplitMix64.
+
+Why not ``numpy.random.Generator`` inside the kernel: numba calls the bit generator through a
+function pointer for every number (~2.3 ns a normal here), the exact integrator needs three normals
+per neuron and step, and those calls were three quarters of a trial's time. A block of numbers is
+made here in loops the compiler vectorizes:
+
+1. **Words.** SplitMix64 (Steele, Lea & Flood 2014; Vigna's ``splitmix64.c``): word i of a stream
+   with key k is ``mix(k + (i + 1) * GOLDEN)``, the i-th output of SplitMix64 seeded with k. It is
+   a pure function of the counter i, so a block is one loop with no carried state.
+2. **Normals.** NumPy's 256-layer ziggurat (``random_standard_normal`` in
+   numpy/random/src/distributions), with NumPy's tables and NumPy's use of a word's bits: layer 8
+   bits, sign 1 bit, 52-bit mantissa. A word whose point falls in its layer's rectangle (98.8 %)
+   is the normal; the loop over the block is branch-free and only flags the others.
+3. **Fix-ups.** Each flagged word finishes NumPy's algorithm exactly (wedge test, tail, or a fresh
+   ziggurat draw), in block order, taking the extra words it needs from a second SplitMix64 stream.
+
+The ziggurat is an exact method, so these are exact standard normals up to the 52-bit resolution
+of the word (as NumPy's). Uniforms are ``(word >> 11) * 2**-53`` (NumPy's ``next_double``).
+
+**State** of one trial's draws: ``uint64[4]`` = (main key, main words used, fix-up key, fix-up
+words used). The keys come from a ``SeedSequence`` (``new_state``), so every trial keeps its own
+streams keyed by (seed, purpose, a, sigma, trial). Two trials use the same SplitMix64 sequence at
+offsets 2**64 apart on average; a trial uses ~3 million words, so even 10**6 trials overlap with
+probability below 10**-6.
+
+``tests/reference.py`` re-implements all three steps in plain Python on NumPy integers, checked
+against SplitMix64's published outputs; the tests require these kernels to match it bit for bit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba.np.random._constants import (  # NumPy's ziggurat tables, as numba ships them
+    fi_double as ZIGGURAT_F,
+    ki_double as ZIGGURAT_K,
+    wi_double as ZIGGURAT_W,
+    ziggurat_nor_inv_r as ZIGGURAT_INV_R,
+    ziggurat_nor_r as ZIGGURAT_R,
+)
+
+from ._jit import jit
+
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
+MIX_2 = np.uint64(0x94D049BB133111EB)
+MAIN_KEY, MAIN_USED, FIXUP_KEY, FIXUP_USED = 0, 1, 2, 3
+
+_1 = np.uint64(1)
+_8 = np.uint64(8)
+_9 = np.uint64(9)
+_11 = np.uint64(11)
+_17 = np.uint64(17)
+_27 = np.uint64(27)
+_30 = np.uint64(30)
+_31 = np.uint64(31)
+_58 = np.uint64(58)
+_LAYER = np.uint64(0xFF)
+_MANTISSA = np.uint64(0x000FFFFFFFFFFFFF)
+_TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
+# Position of the single set bit of a word b: _BIT_INDEX[(b * _DE_BRUIJN) >> 58] (a de Bruijn sequence)
+_DE_BRUIJN = np.uint64(0x03F79D71B4CA8B09)
+_BIT_INDEX = np.zeros(64, dtype=np.int64)
+_BIT_INDEX[[((1 << bit) * 0x03F79D71B4CA8B09 % 2**64) >> 58 for bit in range(64)]] = np.arange(64)
+
+
+def new_state(sequence: np.random.SeedSequence) -> np.ndarray:
+    """Fresh draw state whose two keys come from `sequence` (through a child, so they are
+    independent of anything else seeded by `sequence`)."""
+    main_key, fixup_key = sequence.spawn(1)[0].generate_state(2, dtype=np.uint64)
+    return np.array([main_key, 0, fixup_key, 0], dtype=np.uint64)
+
+
+@jit
+def _word(key, index):
+    """Word `index` (from 0) of the SplitMix64 stream with key `key`."""
+    z = key + (index + _1) * GOLDEN
+    z = (z ^ (z >> _30)) * MIX_1
+    z = (z ^ (z >> _27)) * MIX_2
+    return z ^ (z >> _31)
+
+
+@jit
+def _words(state, words, n):
+    """words[:n] = the next n words of the main stream."""
+    key = state[MAIN_KEY]
+    first = state[MAIN_USED]
+    for i in range(n):
+        words[i] = _word(key, first + np.uint64(i))
+    state[MAIN_USED] = first + np.uint64(n)
+
+
+@jit
+def _fixup_double(state):
+    """Next uniform on [0, 1) of the fix-up stream (NumPy's next_double)."""
+    index = state[FIXUP_USED]
+    state[FIXUP_USED] = index + _1
+    return (_word(state[FIXUP_KEY], index) >> _11) * _TO_UNIT
+
+
+@jit
+def _tail(state, negative):
+    """A normal beyond ZIGGURAT_R (Marsaglia's tail method, as NumPy), from the fix-up stream."""
+    while True:
+        xx = -ZIGGURAT_INV_R * np.log1p(-_fixup_double(state))
+        yy = -np.log1p(-_fixup_double(state))
+        if yy + yy > xx * xx:
+            return -(ZIGGURAT_R + xx) if negative else ZIGGURAT_R + xx
+
+
+@jit
+def _ziggurat_draw(state):
+    """One normal by NumPy's random_standard_normal, every word from the fix-up stream."""
+    while True:
+        index = state[FIXUP_USED]
+        state[FIXUP_USED] = index + _1
+        word = _word(state[FIXUP_KEY], index)
+        layer = word & _LAYER
+        bits = word >> _8
+        rabs = (bits >> _1) & _MANTISSA
+        x = rabs * ZIGGURAT_W[layer]
+        if bits & _1:
+            x = -x
+        if rabs < ZIGGURAT_K[layer]:
+            return x
+        if layer == 0:
+            return _tail(state, (rabs >> _8) & _1)
+        if (ZIGGURAT_F[layer - 1] - ZIGGURAT_F[layer]) * _fixup_double(state) + ZIGGURAT_F[layer] < np.exp(-0.5 * x * x):
+            return x
+
+
+@jit
+def _fill_normals(state, out, words, flags, flag_words, pending):
+    """out[:] = standard normals. Scratch from `scratch(out.size)`: words, flags (zero past
+    out.size), flag_words (the flags as uint64), pending.
+
+    Pass 1 (vectorized): every word's rectangle candidate, and a flag where it fails the test.
+    Pass 2: the k-th flagged word of the block (block order) takes fix-up word (used + k) as the
+    uniform of its wedge test (NumPy's test; a layer-0 word, whose point lies in the tail, ignores
+    it). These tests are independent, so their exp() calls overlap.
+    Pass 3: in block order, a layer-0 word gets a tail normal (NumPy's tail method) and a word that
+    failed its wedge test a fresh normal (NumPy's whole algorithm), both from the fix-up stream.
+    """
+    _words(state, words, out.size)
+    n_flagged = 0
+    for i in range(out.size):
+        word = words[i]
+        layer = word & _LAYER
+        rabs = (word >> _9) & _MANTISSA
+        sign = 1.0 - 2.0 * ((word >> _8) & _1)
+        out[i] = sign * (np.int64(rabs) * ZIGGURAT_W[layer])
+        outside = rabs >= ZIGGURAT_K[layer]
+        flags[i] = outside
+        n_flagged += outside
+    if n_flagged == 0:
+        return
+    k = 0
+    for chunk in range((out.size + 7) // 8):  # the flagged indices in order, eight flags a word
+        bits = flag_words[chunk]
+        while bits:
+            lowest = bits & (~bits + _1)
+            pending[k] = 8 * chunk + (_BIT_INDEX[(lowest * _DE_BRUIJN) >> _58] >> 3)
+            k += 1
+            bits ^= lowest
+    first = state[FIXUP_USED]
+    state[FIXUP_USED] = first + np.uint64(n_flagged)
+    key = state[FIXUP_KEY]
+    for k in range(n_flagged):
+        i = pending[k]
+        layer = words[i] & _LAYER
+        above = max(layer, _1) - _1  # the layer above (unused for layer 0)
+        uniform = (_word(key, first + np.uint64(k)) >> _11) * _TO_UNIT
+        x = out[i]
+        wedge = (ZIGGURAT_F[above] - ZIGGURAT_F[layer]) * uniform + ZIGGURAT_F[layer]
+        flags[i] = layer == 0 or not wedge < np.exp(-0.5 * x * x)
+    for k in range(n_flagged):
+        i = pending[k]
+        if flags[i]:
+            word = words[i]
+            if word & _LAYER == 0:
+                out[i] = _tail(state, (word >> _17) & _1)
+            else:
+                out[i] = _ziggurat_draw(state)
+
+
+@jit
+def _fill_uniforms(state, out, words):
+    """out[:] = uniforms on [0, 1) with 53 random bits. Scratch: words (uint64, at least out.size)."""
+    _words(state, words, out.size)
+    for i in range(out.size):
+        out[i] = (words[i] >> _11) * _TO_UNIT
+
+
+@jit
+def scratch(n):
+    """Scratch arrays of `_fill_normals` for blocks of n: words, flags (zeroed, n rounded up to a
+    multiple of 8), flag_words (the same memory as uint64), pending."""
+    flags = np.zeros(-(-n // 8) * 8, dtype=np.uint8)
+    return np.empty(n, dtype=np.uint64), flags, flags.view(np.uint64), np.empty(n, dtype=np.int64)
+
+
+def standard_normal(state: np.ndarray, n: int) -> np.ndarray:
+    """n standard normals, drawn as the kernel draws one block of n (advances `state`)."""
+    out = np.empty(n)
+    _fill_normals(state, out, *scratch(n))
+    return out
+
+
+def uniform(state: np.ndarray, n: int) -> np.ndarray:
+    """n uniforms on [0, 1), drawn as the kernel draws one block of n (advances `state`)."""
+    out = np.empty(n)
+    _fill_uniforms(state, out, np.empty(n, dtype=np.uint64))
+    return out
