@@ -8,15 +8,17 @@ made here in loops the compiler vectorizes:
 1. **Words.** SplitMix64 (Steele, Lea & Flood 2014; Vigna's ``splitmix64.c``): word i of a stream
    with key k is ``mix(k + (i + 1) * GOLDEN)``, the i-th output of SplitMix64 seeded with k. It is
    a pure function of the counter i, so a block is one loop with no carried state.
-2. **Normals.** NumPy's 256-layer ziggurat (``random_standard_normal`` in
-   numpy/random/src/distributions), with NumPy's tables and NumPy's use of a word's bits: layer 8
-   bits, sign 1 bit, 52-bit mantissa. A word whose point falls in its layer's rectangle (98.8 %)
-   is the normal; the loop over the block is branch-free and only flags the others.
-3. **Fix-ups.** Each flagged word finishes NumPy's algorithm exactly (wedge test, tail, or a fresh
-   ziggurat draw), in block order, taking the extra words it needs from a second SplitMix64 stream.
+2. **Normals.** The ziggurat method as NumPy's ``random_standard_normal`` (numpy/random/src/
+   distributions), with 1024 layers instead of 256 (tables in simcore.ziggurat): of a word, the low
+   10 bits pick the layer, the next bit the sign, the next 52 the mantissa. A word whose point falls
+   in its layer's test-free part (99.57 %; 98.5 % with 256 layers) is the normal; this loop over the
+   block is branch-free and only flags the others.
+3. **Fix-ups.** The flagged words finish NumPy's algorithm exactly, taking the extra words they
+   need from a second SplitMix64 stream (see `_fill_normals` for the order).
 
-The ziggurat is an exact method, so these are exact standard normals up to the 52-bit resolution
-of the word (as NumPy's). Uniforms are ``(word >> 11) * 2**-53`` (NumPy's ``next_double``).
+The ziggurat is an exact method, so these are standard normals to the precision of the tables
+(double) and the 52-bit mantissa, as NumPy's. Uniforms are ``(word >> 11) * 2**-53`` (NumPy's
+``next_double``).
 
 **State** of one trial's draws: ``uint64[4]`` = (main key, main words used, fix-up key, fix-up
 words used). The keys come from a ``SeedSequence`` (``new_state``), so every trial keeps its own
@@ -31,14 +33,8 @@ against SplitMix64's published outputs; the tests require these kernels to match
 from __future__ import annotations
 
 import numpy as np
-from numba.np.random._constants import (  # NumPy's ziggurat tables, as numba ships them
-    fi_double as ZIGGURAT_F,
-    ki_double as ZIGGURAT_K,
-    wi_double as ZIGGURAT_W,
-    ziggurat_nor_inv_r as ZIGGURAT_INV_R,
-    ziggurat_nor_r as ZIGGURAT_R,
-)
 
+from . import ziggurat
 from ._jit import jit
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -46,16 +42,19 @@ MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
 MIX_2 = np.uint64(0x94D049BB133111EB)
 MAIN_KEY, MAIN_USED, FIXUP_KEY, FIXUP_USED = 0, 1, 2, 3
 
+LAYERS = 1024
+ZIGGURAT_R = 4.038849846109504  # ziggurat.solve_r(LAYERS); tests/test_draws.py re-solves it
+ZIGGURAT_INV_R = 1.0 / ZIGGURAT_R
+ZIGGURAT_K, ZIGGURAT_W, ZIGGURAT_F = ziggurat.tables(LAYERS, ZIGGURAT_R)
+
 _1 = np.uint64(1)
-_8 = np.uint64(8)
-_9 = np.uint64(9)
+_10 = np.uint64(10)
 _11 = np.uint64(11)
-_17 = np.uint64(17)
 _27 = np.uint64(27)
 _30 = np.uint64(30)
 _31 = np.uint64(31)
 _58 = np.uint64(58)
-_LAYER = np.uint64(0xFF)
+_LAYER = np.uint64(LAYERS - 1)
 _MANTISSA = np.uint64(0x000FFFFFFFFFFFFF)
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
 # Position of the single set bit of a word b: _BIT_INDEX[(b * _DE_BRUIJN) >> 58] (a de Bruijn sequence)
@@ -91,65 +90,77 @@ def _words(state, words, n):
 
 
 @jit
-def _fixup_double(state):
-    """Next uniform on [0, 1) of the fix-up stream (NumPy's next_double)."""
+def _fixup_word(state):
+    """Next word of the fix-up stream."""
     index = state[FIXUP_USED]
     state[FIXUP_USED] = index + _1
-    return (_word(state[FIXUP_KEY], index) >> _11) * _TO_UNIT
+    return _word(state[FIXUP_KEY], index)
 
 
 @jit
-def _tail(state, negative):
-    """A normal beyond ZIGGURAT_R (Marsaglia's tail method, as NumPy), from the fix-up stream."""
+def _fixup_double(state):
+    """Next uniform on [0, 1) of the fix-up stream (NumPy's next_double)."""
+    return (_fixup_word(state) >> _11) * _TO_UNIT
+
+
+@jit
+def _candidate(word):
+    """(layer, mantissa, x) of a word: the point x = +-mantissa * w[layer] of its layer's box."""
+    layer = word & _LAYER
+    mantissa = (word >> _11) & _MANTISSA
+    sign = 1.0 - 2.0 * ((word >> _10) & _1)
+    return layer, mantissa, sign * (np.int64(mantissa) * ZIGGURAT_W[layer])
+
+
+@jit
+def _tail(state, x):
+    """A normal beyond ZIGGURAT_R with the sign of x (Marsaglia's tail method, as NumPy), from the
+    fix-up stream."""
     while True:
         xx = -ZIGGURAT_INV_R * np.log1p(-_fixup_double(state))
         yy = -np.log1p(-_fixup_double(state))
         if yy + yy > xx * xx:
-            return -(ZIGGURAT_R + xx) if negative else ZIGGURAT_R + xx
+            return -(ZIGGURAT_R + xx) if x < 0 else ZIGGURAT_R + xx
+
+
+@jit
+def _wedge_accepts(layer, x, uniform):
+    """NumPy's wedge test of a point x of box `layer` >= 1 outside its test-free part."""
+    return (ZIGGURAT_F[layer - 1] - ZIGGURAT_F[layer]) * uniform + ZIGGURAT_F[layer] < np.exp(-0.5 * x * x)
 
 
 @jit
 def _ziggurat_draw(state):
-    """One normal by NumPy's random_standard_normal, every word from the fix-up stream."""
+    """One normal by the whole ziggurat algorithm, every word from the fix-up stream."""
     while True:
-        index = state[FIXUP_USED]
-        state[FIXUP_USED] = index + _1
-        word = _word(state[FIXUP_KEY], index)
-        layer = word & _LAYER
-        bits = word >> _8
-        rabs = (bits >> _1) & _MANTISSA
-        x = rabs * ZIGGURAT_W[layer]
-        if bits & _1:
-            x = -x
-        if rabs < ZIGGURAT_K[layer]:
+        layer, mantissa, x = _candidate(_fixup_word(state))
+        if mantissa < ZIGGURAT_K[layer]:
             return x
         if layer == 0:
-            return _tail(state, (rabs >> _8) & _1)
-        if (ZIGGURAT_F[layer - 1] - ZIGGURAT_F[layer]) * _fixup_double(state) + ZIGGURAT_F[layer] < np.exp(-0.5 * x * x):
+            return _tail(state, x)
+        if _wedge_accepts(layer, x, _fixup_double(state)):
             return x
 
 
 @jit
 def _fill_normals(state, out, words, flags, flag_words, pending):
-    """out[:] = standard normals. Scratch from `scratch(out.size)`: words, flags (zero past
-    out.size), flag_words (the flags as uint64), pending.
+    """out[:] = standard normals. Scratch from `scratch(out.size)`: words, flags (and flag_words,
+    the same memory as uint64), pending.
 
-    Pass 1 (vectorized): every word's rectangle candidate, and a flag where it fails the test.
+    Pass 1 (vectorized): every word's candidate, and a flag where it is outside its box's
+    test-free part.
     Pass 2: the k-th flagged word of the block (block order) takes fix-up word (used + k) as the
-    uniform of its wedge test (NumPy's test; a layer-0 word, whose point lies in the tail, ignores
-    it). These tests are independent, so their exp() calls overlap.
-    Pass 3: in block order, a layer-0 word gets a tail normal (NumPy's tail method) and a word that
-    failed its wedge test a fresh normal (NumPy's whole algorithm), both from the fix-up stream.
+    uniform of its wedge test (a layer-0 word, whose point lies in the tail, ignores it). These
+    tests are independent, so their exp() calls overlap.
+    Pass 3: in block order, a layer-0 word gets a tail normal of its sign and a word that failed its
+    wedge test a fresh normal (the whole algorithm), both from the fix-up stream.
     """
     _words(state, words, out.size)
     n_flagged = 0
     for i in range(out.size):
-        word = words[i]
-        layer = word & _LAYER
-        rabs = (word >> _9) & _MANTISSA
-        sign = 1.0 - 2.0 * ((word >> _8) & _1)
-        out[i] = sign * (np.int64(rabs) * ZIGGURAT_W[layer])
-        outside = rabs >= ZIGGURAT_K[layer]
+        layer, mantissa, x = _candidate(words[i])
+        out[i] = x
+        outside = mantissa >= ZIGGURAT_K[layer]
         flags[i] = outside
         n_flagged += outside
     if n_flagged == 0:
@@ -168,19 +179,12 @@ def _fill_normals(state, out, words, flags, flag_words, pending):
     for k in range(n_flagged):
         i = pending[k]
         layer = words[i] & _LAYER
-        above = max(layer, _1) - _1  # the layer above (unused for layer 0)
         uniform = (_word(key, first + np.uint64(k)) >> _11) * _TO_UNIT
-        x = out[i]
-        wedge = (ZIGGURAT_F[above] - ZIGGURAT_F[layer]) * uniform + ZIGGURAT_F[layer]
-        flags[i] = layer == 0 or not wedge < np.exp(-0.5 * x * x)
+        flags[i] = layer == 0 or not _wedge_accepts(layer, out[i], uniform)
     for k in range(n_flagged):
         i = pending[k]
         if flags[i]:
-            word = words[i]
-            if word & _LAYER == 0:
-                out[i] = _tail(state, (word >> _17) & _1)
-            else:
-                out[i] = _ziggurat_draw(state)
+            out[i] = _tail(state, out[i]) if words[i] & _LAYER == 0 else _ziggurat_draw(state)
 
 
 @jit
