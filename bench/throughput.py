@@ -6,8 +6,9 @@ One run (about 1.5 minutes on 2 cores) prints a Markdown report:
 2. warm ms per trial of the default chain (10 x 100 neurons, 100 ms at dt 0.1 ms, a = 100, sigma = 0.5)
    through `simcore.network.simulate_chain` for exact + diffusion (default), euler + diffusion,
    exact + poisson and no background at all, on 1 and on 2 threads; ns per neuron-step; the roofline
-   (only the random draws a neuron-step needs, through the same numba Generator interface as the
-   kernel); kernel / roofline against 1.5x and ms per trial per core against 5 ms;
+   (only the random draws a trial needs, made by the kernel's own draw functions in its blocks) and,
+   for comparison, the same numbers drawn one call each through numba's numpy Generator methods;
+   kernel / roofline against 1.5x and ms per trial per core against 5 ms;
 3. per-job costs of fresh processes (`python -m simcore run ...`, imports) and where the start-up goes;
 4. a 10-point x 20-trial sweep run the way users run it: one `python -m simcore run` per point.
 
@@ -35,6 +36,7 @@ import numba  # noqa: E402
 
 _T_NUMBA = time.perf_counter()
 import simcore.network as net  # noqa: E402
+from simcore import draws  # noqa: E402
 from simcore.params import Params  # noqa: E402
 
 _T_SIMCORE = time.perf_counter()
@@ -58,10 +60,26 @@ MODES = {
 }
 
 
-# ---- the roofline: only the draws of n neuron-steps, through numba's Generator methods, as in _run ----
+# ---- the roofline: only the draws of one trial, made as _run makes them (same blocks, same functions) ----
 @numba.njit(nogil=True, cache=True)
-def roofline_draws(rng, n, n_normals, cdf):
+def roofline_draws(state, n_blocks, block, uniforms, kick_values, cdf, guide):
+    words, flags, flag_words, pending = draws.scratch(max(block.size, uniforms.size))
     total = 0.0  # summed so that nothing is optimized away
+    for _ in range(n_blocks):
+        if block.size:
+            draws._fill_normals(state, block, words, flags, flag_words, pending)
+            total += block[0]
+        if cdf.size > 1:
+            draws._fill_uniforms(state, uniforms, words)
+            for i in range(uniforms.size):
+                total += kick_values[net._invert(cdf, guide, uniforms[i])]
+    return total
+
+
+# ---- for comparison: the same numbers through numba's numpy.random.Generator methods, one call each ----
+@numba.njit(nogil=True, cache=True)
+def generator_draws(rng, n, n_normals, cdf):
+    total = 0.0
     for _ in range(n):
         if n_normals == 3:
             total += rng.standard_normal() + rng.standard_normal() + rng.standard_normal()
@@ -75,12 +93,6 @@ def roofline_draws(rng, n, n_normals, cdf):
 @numba.njit(cache=True)
 def _noop(x):  # for --phases: the first dispatch of any cached function initialises numba's CPU target
     return x + 1
-
-
-def roofline_cdf(drive) -> np.ndarray:
-    """The kernel's kick_cdf padded with 1.0 to 64 entries (same searches, same bisection depth)."""
-    cdf = drive.kick_cdf
-    return cdf if cdf.size <= 1 else np.concatenate([cdf, np.ones(max(0, 64 - cdf.size))])
 
 
 # ---- timing with a record of other processes' CPU use -------------------------------------------------
@@ -161,27 +173,38 @@ def section_chain():
     for mode, params in MODES.items():
         drive = net.Drive.of(params)
         n_ns = params.n_groups * params.group_size * params.steps(params.t_stop)
-        spec = (drive.step.n_normals, roofline_cdf(drive))
-        info[mode] = n_ns, spec[0] > 0 or spec[1].size > 1
+        n_blocks = params.n_groups * params.steps(params.t_stop)
+        poisson = drive.kick_values.size > 1
+        info[mode] = n_ns, drive.step.n_normals > 0 or poisson
         for threads in THREADS:
             functions["chain", mode, threads] = (
                 lambda p=params, t=threads: net.simulate_chain(p, A, SIGMA, BATCH, SEED, threads=t))
             if not info[mode][1]:
                 continue
 
-            def roof(spec=spec, n=n_ns, threads=threads):
-                gens = [np.random.Generator(np.random.SFC64(i)) for i in range(ROOF_TRIALS * threads)]
+            def on_threads(one, threads=threads):
                 if threads == 1:  # in the calling thread, as simulate_chain(threads=1) runs its trials
-                    return [roofline_draws(g, n, *spec) for g in gens]
+                    return [one(i) for i in range(ROOF_TRIALS)]
                 with ThreadPoolExecutor(threads) as pool:
-                    list(pool.map(lambda g: roofline_draws(g, n, *spec), gens))
+                    list(pool.map(one, range(ROOF_TRIALS * threads)))
 
-            functions["roof", mode, threads] = roof
+            def roof(i, p=params, d=drive, n=n_blocks):
+                state = draws.new_state(np.random.SeedSequence(i))
+                block = np.zeros(d.step.n_normals * p.group_size)
+                return roofline_draws(state, n, block, np.zeros(p.group_size if d.kick_values.size > 1 else 0),
+                                      d.kick_values, d.kick_cdf, d.kick_guide)
+
+            def generator(i, d=drive, n=n_ns):
+                return generator_draws(np.random.Generator(np.random.SFC64(i)), n, d.step.n_normals, d.kick_cdf)
+
+            functions["roof", mode, threads] = lambda roof=roof, run=on_threads: run(roof)
+            functions["generator", mode, threads] = lambda gen=generator, run=on_threads: run(gen)
     timings = interleaved(functions)
 
     print("| mode | threads | ms/trial (wall) | ns/neuron-step per core | CPU ms/trial | roofline ns/neuron-step "
-          "| kernel / roofline (<= 1.5x) | ms/trial/core (<= 5) | other load, cores |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "| kernel / roofline (<= 1.5x) | ms/trial/core (<= 5) | same draws via numpy Generator, ns/neuron-step "
+          "| other load, cores |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     results = {}
     for mode, (n_ns, noisy) in info.items():
         for threads in THREADS:
@@ -190,19 +213,23 @@ def section_chain():
             per_core = ms * threads
             cpu = chain.median("cpu") / BATCH * 1e3
             roof = (timings["roof", mode, threads].median() / ROOF_TRIALS * 1e9 / n_ns) if noisy else None
+            generator = (timings["generator", mode, threads].median() / ROOF_TRIALS * 1e9 / n_ns) if noisy else None
             ratio = per_core * 1e6 / n_ns / roof if noisy else None
             results[mode, threads] = dict(ms=ms, per_core=per_core, cpu=cpu, roof=roof, ratio=ratio,
-                                          other=chain.other_cores)
+                                          generator=generator, other=chain.other_cores)
             print(f"| {mode} | {threads} | {ms:.2f} | {per_core * 1e6 / n_ns:.2f} | {cpu:.2f} | "
                   + (f"{roof:.2f} | {ratio:.2f}x {'ok' if ratio <= TARGET_RATIO else 'MISSED'} | " if noisy
                      else "- (no draws) | - | ")
-                  + f"{per_core:.2f} {'ok' if per_core <= TARGET_MS else 'MISSED'} | {chain.other_cores:.2f} |")
+                  + f"{per_core:.2f} {'ok' if per_core <= TARGET_MS else 'MISSED'} | "
+                  + (f"{generator:.2f}" if noisy else "-") + f" | {chain.other_cores:.2f} |")
     print()
     print("- ns/neuron-step per core = wall x threads / (1000 neurons x 1000 steps); for the default chain it"
           " equals ms/trial/core. CPU ms/trial = process CPU time (all threads) / trials. Roofline = wall of"
-          " the draws alone per neuron-step and thread (3 `rng.standard_normal()` exact, 1 euler, 1"
-          " `rng.random()` + `np.searchsorted` into a 64-entry cdf poisson; numpy Generator(SFC64),"
-          " @njit(nogil=True, cache=True)), run on as many threads as the chain row, interleaved with it.")
+          " the draws alone per neuron-step and thread, made by the kernel's own functions in the kernel's"
+          " blocks (simcore.draws: 3 x 100 normals per group-step exact, 100 euler; 100 uniforms + guide-table"
+          " inversion poisson), run on as many threads as the chain row, interleaved with it. The next"
+          " column draws the same numbers one call each through numba's numpy Generator(SFC64) methods"
+          " (`rng.standard_normal()`, `rng.random()` + `np.searchsorted`), the kernel's source before.")
     print("- other load = cores kept busy by other processes during that row's timed batches.")
     for mode in MODES:
         one, two = results[mode, 1], results[mode, 2]

@@ -33,12 +33,12 @@ NO_STATS = np.iinfo(np.int64).max
 
 @jit
 def _invert(cdf, guide, uniform):
-    """The first index j with cdf[j] > uniform (as np.searchsorted(cdf, uniform, "right")), found
-    from the guide table guide[k] = that index for uniform = k / guide.size (Chen & Asau 1974)."""
+    """The first index j with cdf[j] > uniform (= np.searchsorted(cdf, uniform, "right")), starting
+    from the guide table (Chen & Asau 1974): guide[k] = that index for k / guide.size, a lower bound
+    because guide.size is a power of two, so k = int(uniform * guide.size) has k / guide.size <= uniform
+    exactly. With guide.size >= 16 cdf.size, few buckets hold a step of the cdf and the loop rarely runs."""
     j = guide[int(uniform * guide.size)]
-    while j > 0 and cdf[j - 1] > uniform:
-        j -= 1
-    while j < cdf.size - 1 and cdf[j] <= uniform:
+    while cdf[j] <= uniform and j < cdf.size - 1:
         j += 1
     return j
 
@@ -170,7 +170,8 @@ class Drive:
         unit = np.array([1.0, 0.0, 0.0])
         mean = step.fixed_point + np.linalg.solve(np.eye(3) - step.propagator, step_mean_jump * unit)
         cov = stationary_covariance(step.propagator, step_cov)
-        guide = np.searchsorted(cdf, np.arange(cdf.size) / cdf.size, side="right")
+        buckets = max(1024, 1 << (16 * cdf.size - 1).bit_length())  # a power of two (see _invert)
+        guide = np.minimum(np.searchsorted(cdf, np.arange(buckets) / buckets, side="right"), cdf.size - 1)
         return cls(step, params.w_bg * counts.astype(float), cdf, guide, mean, cholesky_lower(cov))
 
 

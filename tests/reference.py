@@ -1,34 +1,134 @@
-"""A slow, obvious NumPy re-implementation of one chain trial, for checking the numba kernel.
+"""Slow, obvious re-implementations for checking the numba kernels.
 
-It follows the equations and event order of simcore.network's docstring literally: per step, per
-group, per neuron, drawing from the same Generator in the same order (numba's Generator methods are
-bit-identical to NumPy's).
+- ``ReferenceDraws``: simcore.draws in plain Python integers and floats (SplitMix64 words, the
+  ziggurat's three passes), from the same state array.
+- ``reference_trial``: one chain trial following the equations and event order of simcore.network's
+  docstring literally: per step, per group, per neuron, with the noise drawn by ``ReferenceDraws``
+  in the kernel's blocks.
 """
+
+import math
 
 import numpy as np
 
+from simcore import draws
 
-def reference_trial(params, drive, generator, y, x, u, input_counts, n_steps, u_threshold):
+MASK64 = (1 << 64) - 1
+MANTISSA = (1 << 52) - 1
+
+
+def splitmix_word(key: int, index: int) -> int:
+    """Output `index` (from 0) of SplitMix64 seeded with `key` (Vigna's splitmix64.c)."""
+    z = (key + (index + 1) * 0x9E3779B97F4A7C15) & MASK64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+    return z ^ (z >> 31)
+
+
+class ReferenceDraws:
+    """simcore.draws, one number at a time; counts how often each path of the ziggurat ran."""
+
+    def __init__(self, state):
+        self.key, self.used, self.fixup_key, self.fixup_used = (int(v) for v in state)
+        self.paths = {"flagged": 0, "wedge_rejected": 0, "tail": 0}
+
+    def state(self):
+        return np.array([self.key, self.used, self.fixup_key, self.fixup_used], dtype=np.uint64)
+
+    def _word(self):
+        self.used += 1
+        return splitmix_word(self.key, self.used - 1)
+
+    def _fixup_word(self):
+        self.fixup_used += 1
+        return splitmix_word(self.fixup_key, self.fixup_used - 1)
+
+    def _fixup_double(self):
+        return (self._fixup_word() >> 11) * 2.0**-53
+
+    @staticmethod
+    def _candidate(word):
+        layer = word & (draws.LAYERS - 1)
+        mantissa = (word >> 11) & MANTISSA
+        x = float(mantissa) * float(draws.ZIGGURAT_W[layer])
+        return layer, mantissa, -x if (word >> 10) & 1 else x
+
+    @staticmethod
+    def _wedge_accepts(layer, x, uniform):
+        f = draws.ZIGGURAT_F
+        return (float(f[layer - 1]) - float(f[layer])) * uniform + float(f[layer]) < math.exp(-0.5 * x * x)
+
+    def _tail(self, x):
+        self.paths["tail"] += 1
+        while True:
+            xx = -draws.ZIGGURAT_INV_R * math.log1p(-self._fixup_double())
+            yy = -math.log1p(-self._fixup_double())
+            if yy + yy > xx * xx:
+                return -(draws.ZIGGURAT_R + xx) if x < 0 else draws.ZIGGURAT_R + xx
+
+    def _whole_algorithm(self):
+        while True:
+            layer, mantissa, x = self._candidate(self._fixup_word())
+            if mantissa < int(draws.ZIGGURAT_K[layer]):
+                return x
+            if layer == 0:
+                return self._tail(x)
+            if self._wedge_accepts(layer, x, self._fixup_double()):
+                return x
+
+    def normals(self, n):
+        words = [self._word() for _ in range(n)]
+        out, flagged = [], []
+        for i, word in enumerate(words):
+            layer, mantissa, x = self._candidate(word)
+            out.append(x)
+            if mantissa >= int(draws.ZIGGURAT_K[layer]):
+                flagged.append(i)
+        self.paths["flagged"] += len(flagged)
+        first = self.fixup_used
+        self.fixup_used += len(flagged)
+        redo = []
+        for k, i in enumerate(flagged):
+            layer = words[i] & (draws.LAYERS - 1)
+            uniform = (splitmix_word(self.fixup_key, first + k) >> 11) * 2.0**-53
+            redo.append(layer == 0 or not self._wedge_accepts(layer, out[i], uniform))
+        for k, i in enumerate(flagged):
+            if redo[k]:
+                if words[i] & (draws.LAYERS - 1) == 0:
+                    out[i] = self._tail(out[i])
+                else:
+                    self.paths["wedge_rejected"] += 1
+                    out[i] = self._whole_algorithm()
+        return np.array(out)
+
+    def uniforms(self, n):
+        return np.array([(self._word() >> 11) * 2.0**-53 for _ in range(n)])
+
+
+def reference_trial(params, drive, draw_state, y, x, u, input_counts, n_steps, u_threshold):
     P, z_star, L = drive.step.propagator, drive.step.fixed_point, drive.step.noise_factor
     n_groups, size = params.n_groups, params.group_size
     delay = params.steps(params.delay)
     ref_steps = params.steps(params.t_ref)
     refractory = np.zeros(y.size, dtype=int)
+    source = ReferenceDraws(draw_state)
     pending = {}  # (target group, step) -> spikes arriving then
     spikes = []
     states = []
     for step in range(1, n_steps + 1):
         for group in range(n_groups):
             arriving = input_counts[step] if group == 0 else pending.pop((group, step), 0)
+            noise = np.zeros((3, size))  # e0, e1, e2 of the group's neurons
+            n_normals = drive.step.n_normals
+            if n_normals:
+                noise[:n_normals] = source.normals(n_normals * size).reshape(n_normals, size)
+            if drive.kick_values.size > 1:
+                uniforms = source.uniforms(size)
             for i in range(group * size, (group + 1) * size):
                 z = np.array([y[i], x[i], u[i]])
-                z_new = z_star + P @ (z - z_star)
-                if drive.step.n_normals == 1:
-                    z_new = z_new + L[:, :1] @ generator.standard_normal(1)
-                elif drive.step.n_normals == 3:
-                    z_new = z_new + L @ np.array([generator.standard_normal() for _ in range(3)])
+                z_new = z_star + P @ (z - z_star) + L @ noise[:, i - group * size]
                 if drive.kick_values.size > 1:  # Poisson background: invert the jump distribution
-                    uniform = generator.random()
+                    uniform = uniforms[i - group * size]
                     z_new[0] += drive.kick_values[np.flatnonzero(drive.kick_cdf > uniform)[0]]
                 z_new[0] += params.chain_jump * arriving
                 if refractory[i] > 0:

@@ -15,17 +15,17 @@ SMALL = dict(n_groups=3, group_size=4, delay=0.5, t_stop=30.0, t0=2.0, mu=55.0, 
 
 
 def _kernel_state(params, drive, n_steps, input_steps, seed):
-    generator = streams.trial_generator(seed, streams.CHAIN, 0, 0.0, 0)
+    trial = streams.trial_streams(seed, streams.CHAIN, 0, 0.0, 0)
     n = params.n_groups * params.group_size
-    y, x, u = draw_initial_state(generator, params, drive, n)
+    y, x, u = draw_initial_state(trial.generator, params, drive, n)
     counts = np.bincount(input_steps, minlength=params.steps(params.t_stop) + 1).astype(np.int64)
     spike_step = np.empty(10_000, dtype=np.int32)
     spike_neuron = np.empty(10_000, dtype=np.int32)
     refractory = np.zeros(n, dtype=np.int64)
     count = _run(
-        generator, y, x, u, refractory,
+        trial.draw_state.copy(), y, x, u, refractory,
         drive.step.propagator, drive.step.fixed_point, drive.step.noise_factor, drive.step.n_normals,
-        drive.kick_values, drive.kick_cdf,
+        drive.kick_values, drive.kick_cdf, drive.kick_guide,
         params.u_threshold, params.u_reset, params.steps(params.t_ref), params.clamp_refractory,
         params.n_groups, params.group_size, n_steps, params.steps(params.delay), params.chain_jump,
         counts, NO_STATS, np.zeros((params.n_groups, 2)), spike_step, spike_neuron,
@@ -49,11 +49,13 @@ def test_kernel_equals_reference_step_by_step(overrides):
     drive = Drive.of(params)
     n_steps = params.steps(params.t_stop)
     input_steps = draw_packet_steps(np.random.default_rng(0), params, 5, 0.3)
-    generator = streams.trial_generator(7, streams.CHAIN, 0, 0.0, 0)
+    trial = streams.trial_streams(7, streams.CHAIN, 0, 0.0, 0)
     n = params.n_groups * params.group_size
-    y, x, u = draw_initial_state(generator, params, drive, n)
+    y, x, u = draw_initial_state(trial.generator, params, drive, n)
     counts = np.bincount(input_steps, minlength=n_steps + 1)
-    ref_spikes, ref_states = reference_trial(params, drive, generator, y, x, u, counts, n_steps, params.u_threshold)
+    ref_spikes, ref_states = reference_trial(
+        params, drive, trial.draw_state, y, x, u, counts, n_steps, params.u_threshold
+    )
     assert len(ref_spikes) > 15 and {i // params.group_size for _, i in ref_spikes} == {0, 1, 2}
     for steps in sorted({1, 2, 3, 5, 8, 13, 21, 34, 55, 89, n_steps}):
         spikes, state = _kernel_state(params, drive, steps, input_steps, 7)
@@ -64,7 +66,7 @@ def test_kernel_equals_reference_step_by_step(overrides):
 def test_free_membrane_has_no_spikes():
     params = Params(**SMALL)
     drive = Drive.of(params)
-    generator = streams.trial_generator(7, streams.CHAIN, 0, 0.0, 0)
-    y, x, u = draw_initial_state(generator, params, drive, 12)
-    spikes, _ = reference_trial(params, drive, generator, y, x, u, np.zeros(200, int), 100, math.inf)
+    trial = streams.trial_streams(7, streams.CHAIN, 0, 0.0, 0)
+    y, x, u = draw_initial_state(trial.generator, params, drive, 12)
+    spikes, _ = reference_trial(params, drive, trial.draw_state, y, x, u, np.zeros(200, int), 100, math.inf)
     assert spikes == []
