@@ -1,8 +1,9 @@
 """The synfire chain: n_groups x group_size LIF neurons with alpha-shaped synaptic currents.
 
 Public functions validate and allocate; the private ``@jit`` kernel ``_run`` loops over plain arrays.
-One call of the kernel simulates one trial on its own random stream; trials run concurrently in a
-thread pool (the kernel releases the GIL), so results do not depend on the number of threads.
+One call of the kernel simulates one trial on its own random streams (simcore.rng; the noise is
+drawn in blocks by simcore.draws); trials run concurrently in a thread pool (the kernel releases
+the GIL), so results do not depend on the number of threads.
 
 Time grid and event order (as NEST's iaf_psc_alpha): the state at step n is z_n = (y, x, U) at
 t_n = n dt. Step n -> n+1: every neuron's (y, x, U) advances by the integrator's map

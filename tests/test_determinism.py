@@ -88,3 +88,20 @@ def test_fast_writer_matches_xarray(tmp_path):
     assert back.attrs == ds.attrs
     empty = open_point(write_point(run_point(PARAMS, 0, 0.0, 1, seed=9), tmp_path / "empty.nc"))
     assert empty.sizes["input"] == 0 and (empty.a_out.values == 0).all()
+
+
+def test_kernel_cache_is_keyed_by_every_module_with_jitted_code():
+    """numba revalidates a cached kernel against its own file only, so the cache directory carries a
+    digest of every module whose code is compiled into kernels (simcore._jit)."""
+    from pathlib import Path
+
+    import numba
+
+    from simcore import _jit, sweep
+
+    package = Path(_jit.__file__).parent
+    jitted = {p.name for p in package.glob("*.py") if "@jit" in p.read_text()}
+    assert jitted <= set(_jit.KERNEL_MODULES), "add the module to simcore._jit.KERNEL_MODULES"
+    assert "ziggurat.py" in _jit.KERNEL_MODULES  # its tables are compiled into the kernels
+    assert set(_jit.KERNEL_MODULES) <= set(sweep.MODEL_MODULES)
+    assert Path(numba.config.CACHE_DIR).name == _jit.kernel_digest() == _jit.kernel_digest()
