@@ -173,7 +173,7 @@ def section_chain():
     for mode, params in MODES.items():
         drive = net.Drive.of(params)
         n_ns = params.n_groups * params.group_size * params.steps(params.t_stop)
-        n_blocks = params.n_groups * params.steps(params.t_stop)
+        n_blocks = params.steps(params.t_stop)  # one block a step, as in _run
         poisson = drive.kick_values.size > 1
         info[mode] = n_ns, drive.step.n_normals > 0 or poisson
         for threads in THREADS:
@@ -190,8 +190,9 @@ def section_chain():
 
             def roof(i, p=params, d=drive, n=n_blocks):
                 state = draws.new_state(np.random.SeedSequence(i))
-                block = np.zeros(d.step.n_normals * p.group_size)
-                return roofline_draws(state, n, block, np.zeros(p.group_size if d.kick_values.size > 1 else 0),
+                n_neurons = p.n_groups * p.group_size
+                block = np.zeros(d.step.n_normals * n_neurons)
+                return roofline_draws(state, n, block, np.zeros(n_neurons if d.kick_values.size > 1 else 0),
                                       d.kick_values, d.kick_cdf, d.kick_guide)
 
             def generator(i, d=drive, n=n_ns):
@@ -226,7 +227,7 @@ def section_chain():
     print("- ns/neuron-step per core = wall x threads / (1000 neurons x 1000 steps); for the default chain it"
           " equals ms/trial/core. CPU ms/trial = process CPU time (all threads) / trials. Roofline = wall of"
           " the draws alone per neuron-step and thread, made by the kernel's own functions in the kernel's"
-          " blocks (simcore.draws: 3 x 100 normals per group-step exact, 100 euler; 100 uniforms + guide-table"
+          " blocks (simcore.draws: 3 x 1000 normals per step exact, 1000 euler; 1000 uniforms + guide-table"
           " inversion poisson), run on as many threads as the chain row, interleaved with it. The next"
           " column draws the same numbers one call each through numba's numpy Generator(SFC64) methods"
           " (`rng.standard_normal()`, `rng.random()` + `np.searchsorted`), the kernel's source before.")

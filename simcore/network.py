@@ -55,11 +55,11 @@ def _run(
 ):  # fmt: skip
     """Advance every neuron n_steps; returns the number of spikes (the first len(spike_step) are stored).
 
-    Each group's step: draw its random numbers as one block (simcore.draws): n_normals * group_size
-    normals, noise e0 for every neuron of the group, then e1, then e2; or, for Poisson background,
-    group_size uniforms turned into y jumps by inverting kick_cdf. Then one branch-free loop (the
-    compiler vectorizes it) advances (y, x, U), applies refractoriness and threshold, and marks
-    spikes, which a last loop records when there are any.
+    Each step: the chain input of every group (y jump), then the step's random numbers as one block
+    (simcore.draws): n_normals * n_neurons normals, noise e0 of every neuron, then e1, then e2; or,
+    for Poisson background, n_neurons uniforms turned into y jumps by inverting kick_cdf. Then one
+    branch-free loop over all neurons (the compiler vectorizes it) advances (y, x, U), applies
+    refractoriness and threshold and marks spikes, which are recorded and sent on when there are any.
     """
     p00 = propagator[0, 0]
     p10 = propagator[1, 0]
@@ -77,14 +77,15 @@ def _run(
     x_star = fixed_point[1]
     u_star = fixed_point[2]
     poisson = kick_values.size > 1
+    n_neurons = n_groups * group_size
     ring_size = delay_steps + 1
     ring = np.zeros((n_groups, ring_size), dtype=np.int64)  # spikes emitted, by target step
-    noise = np.zeros(3 * group_size)  # e0, e1, e2 of the group's neurons; unused ones stay 0
-    block = noise[: n_normals * group_size]
-    words, flags, flag_words, pending = draws.scratch(max(n_normals, 1) * group_size)
-    uniforms = np.zeros(group_size)
-    kick = np.zeros(group_size)  # Poisson background jumps of y
-    spiked = np.zeros(group_size, dtype=np.uint8)
+    noise = np.zeros(3 * n_neurons)  # e0, e1, e2 of every neuron; unused ones stay 0
+    block = noise[: n_normals * n_neurons]
+    words, flags, flag_words, pending = draws.scratch(max(n_normals, 1) * n_neurons)
+    uniforms = np.zeros(n_neurons)
+    kick = np.zeros(n_neurons)  # y jumps: chain input, plus the Poisson background
+    spiked = np.zeros(n_neurons, dtype=np.uint8)
     n_spikes = 0
     capacity = spike_step.shape[0]
     for step in range(1, n_steps + 1):
@@ -95,47 +96,49 @@ def _run(
             else:
                 arriving = ring[group - 1, slot]
                 ring[group - 1, slot] = 0
-            jump = chain_jump * arriving
-            first = group * group_size
-            if n_normals > 0:
-                draws._fill_normals(draw_state, block, words, flags, flag_words, pending)
-            if poisson:
-                draws._fill_uniforms(draw_state, uniforms, words)
-                for i in range(group_size):
-                    kick[i] = kick_values[_invert(kick_cdf, kick_guide, uniforms[i])]
-            emitted = 0
-            for i in range(group_size):
-                neuron = first + i
-                e0 = noise[i]
-                e1 = noise[group_size + i]
-                e2 = noise[2 * group_size + i]
-                dy = y[neuron] - y_star
-                dx = x[neuron] - x_star
-                du = u[neuron] - u_star
-                y[neuron] = y_star + p00 * dy + l00 * e0 + kick[i] + jump
-                x[neuron] = x_star + p10 * dy + p11 * dx + l10 * e0 + l11 * e1
-                u_new = u_star + p20 * dy + p21 * dx + p22 * du + l20 * e0 + l21 * e1 + l22 * e2
-                countdown = refractory[neuron]
-                spike = (countdown == 0) & (u_new >= u_threshold)
-                u[neuron] = u_reset if spike | ((countdown > 0) & clamp_refractory) else u_new
-                refractory[neuron] = ref_steps if spike else max(countdown - 1, 0)
-                spiked[i] = spike
-                emitted += spike
-            if emitted > 0:
-                for i in range(group_size):
+            kick[group * group_size : (group + 1) * group_size] = chain_jump * arriving
+        if n_normals > 0:
+            draws._fill_normals(draw_state, block, words, flags, flag_words, pending)
+        if poisson:
+            draws._fill_uniforms(draw_state, uniforms, words)
+            for i in range(n_neurons):
+                kick[i] += kick_values[_invert(kick_cdf, kick_guide, uniforms[i])]
+        emitted = 0
+        for i in range(n_neurons):
+            e0 = noise[i]
+            e1 = noise[n_neurons + i]
+            e2 = noise[2 * n_neurons + i]
+            dy = y[i] - y_star
+            dx = x[i] - x_star
+            du = u[i] - u_star
+            y[i] = y_star + p00 * dy + l00 * e0 + kick[i]
+            x[i] = x_star + p10 * dy + p11 * dx + l10 * e0 + l11 * e1
+            u_new = u_star + p20 * dy + p21 * dx + p22 * du + l20 * e0 + l21 * e1 + l22 * e2
+            countdown = refractory[i]
+            spike = (countdown == 0) & (u_new >= u_threshold)
+            u[i] = u_reset if spike | ((countdown > 0) & clamp_refractory) else u_new
+            refractory[i] = ref_steps if spike else max(countdown - 1, 0)
+            spiked[i] = spike
+            emitted += spike
+        if emitted > 0:
+            for group in range(n_groups):
+                emitted_by_group = 0
+                for i in range(group * group_size, (group + 1) * group_size):
                     if spiked[i]:
                         if n_spikes < capacity:
                             spike_step[n_spikes] = step
-                            spike_neuron[n_spikes] = first + i
+                            spike_neuron[n_spikes] = i
                         n_spikes += 1
+                        emitted_by_group += 1
                 if group + 1 < n_groups:
-                    ring[group, (step + delay_steps) % ring_size] += emitted
-            if step >= stats_from_step:
+                    ring[group, (step + delay_steps) % ring_size] += emitted_by_group
+        if step >= stats_from_step:
+            for group in range(n_groups):
                 sum_u = 0.0
                 sum_u2 = 0.0
-                for neuron in range(first, first + group_size):
-                    sum_u += u[neuron]
-                    sum_u2 += u[neuron] * u[neuron]
+                for i in range(group * group_size, (group + 1) * group_size):
+                    sum_u += u[i]
+                    sum_u2 += u[i] * u[i]
                 stats[group, 0] += sum_u
                 stats[group, 1] += sum_u2
     return n_spikes

@@ -4,7 +4,7 @@
   ziggurat's three passes), from the same state array.
 - ``reference_trial``: one chain trial following the equations and event order of simcore.network's
   docstring literally: per step, per group, per neuron, with the noise drawn by ``ReferenceDraws``
-  in the kernel's blocks.
+  in the kernel's blocks (one a step).
 """
 
 import math
@@ -116,20 +116,19 @@ def reference_trial(params, drive, draw_state, y, x, u, input_counts, n_steps, u
     spikes = []
     states = []
     for step in range(1, n_steps + 1):
+        noise = np.zeros((3, y.size))  # e0, e1, e2 of every neuron
+        n_normals = drive.step.n_normals
+        if n_normals:
+            noise[:n_normals] = source.normals(n_normals * y.size).reshape(n_normals, y.size)
+        if drive.kick_values.size > 1:
+            uniforms = source.uniforms(y.size)
         for group in range(n_groups):
             arriving = input_counts[step] if group == 0 else pending.pop((group, step), 0)
-            noise = np.zeros((3, size))  # e0, e1, e2 of the group's neurons
-            n_normals = drive.step.n_normals
-            if n_normals:
-                noise[:n_normals] = source.normals(n_normals * size).reshape(n_normals, size)
-            if drive.kick_values.size > 1:
-                uniforms = source.uniforms(size)
             for i in range(group * size, (group + 1) * size):
                 z = np.array([y[i], x[i], u[i]])
-                z_new = z_star + P @ (z - z_star) + L @ noise[:, i - group * size]
+                z_new = z_star + P @ (z - z_star) + L @ noise[:, i]
                 if drive.kick_values.size > 1:  # Poisson background: invert the jump distribution
-                    uniform = uniforms[i - group * size]
-                    z_new[0] += drive.kick_values[np.flatnonzero(drive.kick_cdf > uniform)[0]]
+                    z_new[0] += drive.kick_values[np.flatnonzero(drive.kick_cdf > uniforms[i])[0]]
                 z_new[0] += params.chain_jump * arriving
                 if refractory[i] > 0:
                     refractory[i] -= 1
