@@ -85,7 +85,8 @@ def _run(
     words, flags, flag_words, pending = draws.scratch(max(n_normals, 1) * n_neurons)
     uniforms = np.zeros(n_neurons)
     kick = np.zeros(n_neurons)  # y jumps: chain input, plus the Poisson background
-    spiked = np.zeros(n_neurons, dtype=np.uint8)
+    spiked = np.zeros(-(-n_neurons // 8) * 8, dtype=np.uint8)  # zero beyond n_neurons
+    spiked_words = spiked.view(np.uint64)
     n_spikes = 0
     capacity = spike_step.shape[0]
     for step in range(1, n_steps + 1):
@@ -121,17 +122,18 @@ def _run(
             spiked[i] = spike
             emitted += spike
         if emitted > 0:
-            for group in range(n_groups):
-                emitted_by_group = 0
-                for i in range(group * group_size, (group + 1) * group_size):
-                    if spiked[i]:
-                        if n_spikes < capacity:
-                            spike_step[n_spikes] = step
-                            spike_neuron[n_spikes] = i
-                        n_spikes += 1
-                        emitted_by_group += 1
-                if group + 1 < n_groups:
-                    ring[group, (step + delay_steps) % ring_size] += emitted_by_group
+            target = (step + delay_steps) % ring_size
+            for chunk in range(spiked_words.size):  # eight neurons at a time: spikes are rare
+                if spiked_words[chunk]:
+                    for i in range(8 * chunk, 8 * chunk + 8):
+                        if spiked[i]:
+                            if n_spikes < capacity:
+                                spike_step[n_spikes] = step
+                                spike_neuron[n_spikes] = i
+                            n_spikes += 1
+                            group = i // group_size
+                            if group + 1 < n_groups:
+                                ring[group, target] += 1
         if step >= stats_from_step:
             for group in range(n_groups):
                 sum_u = 0.0
