@@ -118,6 +118,7 @@ class Variant:
     trials: int
     trials_per_job: int
     seed: int
+    study: str = "main"  # "main", "bifurcation" (w<N>) or "kernels" (k_*)
 
     def chunks(self) -> list[range]:
         step = self.trials_per_job
@@ -148,13 +149,19 @@ def variants(config: dict) -> dict[str, Variant]:
         for size in bif["group_sizes"]:
             out[f"w{size}"] = Variant(
                 f"w{size}", model.replace(group_size=int(size)), tuple(bif["a"]),
-                tuple(map(float, bif["sigma"])), bif["trials"], **common,
+                tuple(map(float, bif["sigma"])), bif["trials"], study="bifurcation", **common,
             )
     kernels = config["kernels"]
     if kernels.get("enabled"):
         for name, params in kernel_variants(model, kernels).items():
-            out[name] = Variant(name, params, tuple(kernels["a"]), tuple(map(float, kernels["sigma"])), kernels["trials"], **common)
+            out[name] = Variant(name, params, tuple(kernels["a"]), tuple(map(float, kernels["sigma"])),
+                                kernels["trials"], study="kernels", **common)
     return out
+
+
+def study_files(variants: dict[str, Variant], study: str) -> list[str]:
+    """The aggregated packet files of one study's variants."""
+    return [f"results/variants/{name}/packets.nc" for name, v in variants.items() if v.study == study]
 
 
 def kernel_variants(model: Params, kernels: dict) -> dict[str, Params]:

@@ -52,6 +52,8 @@ def test_outputs_have_the_documented_structure(finished):
             assert key in ds.attrs
     for name in ("survival", "threshold", "transmission", "flow", "fixed_points", "window_sensitivity", "bifurcation"):
         assert len(pd.read_csv(finished / "results" / "tables" / f"{name}.csv")) > 0, name
+    bifurcation = pd.read_csv(finished / "results" / "tables" / "bifurcation.csv")
+    assert bifurcation.group_size.is_unique, "only the group-size variants belong in the bifurcation table"
     for name in ("rasters", "transmission", "state_space", "survival_curves", "survival_heatmap",
                  "window_sensitivity", "bifurcation"):
         for suffix in (".png", ".pdf"):

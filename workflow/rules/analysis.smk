@@ -32,7 +32,7 @@ rule window_sensitivity:
 
 rule bifurcation:
     input:
-        [f"results/variants/{name}/packets.nc" for name in VARIANTS if name != "main"],
+        study_files(VARIANTS, "bifurcation"),
     output:
         "results/tables/bifurcation.csv",
     log:

@@ -1,6 +1,6 @@
 import sys
 
-from simcore.sweep import ANALYSIS_MODULES, ConfigError, code_digest, sim_path, validate_config, variants
+from simcore.sweep import ANALYSIS_MODULES, ConfigError, code_digest, sim_path, study_files, validate_config, variants
 
 try:
     config.update(validate_config(config))  # in place: scripts see the defaults too

@@ -29,7 +29,7 @@ rule kernel_conventions:
 
 rule kernel_propagation:
     input:
-        [f"results/variants/{name}/packets.nc" for name in VARIANTS if name.startswith("k_")],
+        study_files(VARIANTS, "kernels"),
     output:
         survival="results/kernels/survival.csv",
         thresholds="results/kernels/thresholds.csv",
