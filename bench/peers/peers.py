@@ -675,11 +675,16 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
     if nest_speed:
         tr = [t for a in nest_speed for t in next(r for r in a["results"] if r["kind"] == "chain")["trials"][1:]]
         if tr:
+            rows = {r["name"]: r for r in speed_rows(R) if not r.get("missing")}
+            poisson_row, default_row = rows.get("simcore, Poisson background (NEST's mode)"), rows.get("simcore")
+            than_default = ""
+            if poisson_row and default_row:
+                ratio = poisson_row["warm_median_s"] / default_row["warm_median_s"]
+                than_default = f" ({ratio:.2f} x the time of the default Gaussian mode)"
             add(f"NEST's warm trial splits into ResetKernel + create + connect {np.median([t['build_s'] for t in tr]) * 1e3:.0f} ms "
                 f"and Simulate {np.median([t['simulate_s'] for t in tr]) * 1e3:.0f} ms (medians). simcore's Poisson-background "
                 "mode (the one NEST is compared with) draws each neuron's net Poisson input per step by inverting its "
-                "distribution (one uniform number) and is slower than its default Gaussian mode; its row shows by how much.")
-            rows = {r["name"]: r for r in speed_rows(R) if not r.get("missing")}
+                f"distribution (one uniform number){than_default}.")
             ref_p = rows.get("simcore, Poisson background (NEST's mode)")
             if ref_p and "nest" in rows:
                 L[-1] += (f" Against that mode NEST's warm trial is {rows['nest']['warm_median_s'] / ref_p['warm_median_s']:.1f} x "
