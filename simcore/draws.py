@@ -5,9 +5,10 @@ function pointer for every number (~2.3 ns a normal here), the exact integrator 
 per neuron and step, and those calls were three quarters of a trial's time. A block of numbers is
 made here in loops the compiler vectorizes:
 
-1. **Words.** SplitMix64 (Steele, Lea & Flood 2014; Vigna's ``splitmix64.c``): word i of a stream
-   with key k is ``mix(k + (i + 1) * GOLDEN)``, the i-th output of SplitMix64 seeded with k. It is
-   a pure function of the counter i, so a block is one loop with no carried state.
+1. **Words.** SplitMix64 (Steele, Lea & Flood 2014, the generator of Java's SplittableRandom): word
+   i of a stream with key k and odd increment gamma is ``mix(k + (i + 1) * gamma)``; with
+   gamma = GOLDEN it is the i-th output of Vigna's ``splitmix64.c`` seeded with k. It is a pure
+   function of the counter i, so a block is one loop with no carried state.
 2. **Normals.** The ziggurat method as NumPy's ``random_standard_normal`` (numpy/random/src/
    distributions), with 1024 layers instead of 256 (tables in simcore.ziggurat): of a word, the low
    10 bits pick the layer, the next bit the sign, the next 52 the mantissa. A word whose point falls
@@ -20,13 +21,15 @@ The ziggurat is an exact method, so these are standard normals to the precision 
 (double) and the 52-bit mantissa, as NumPy's. Uniforms are ``(word >> 11) * 2**-53`` (NumPy's
 ``next_double``).
 
-**State** of one trial's draws: ``uint64[4]`` = (main key, main words used, fix-up key, fix-up
-words used). The keys come from a ``SeedSequence`` (``new_state``), so every trial keeps its own
-streams keyed by (seed, purpose, a, sigma, trial). Two trials use the same SplitMix64 sequence at
-offsets 2**64 apart on average; a trial uses ~3 million words, so even 10**6 trials overlap with
-probability below 10**-6.
+**State** of one trial's draws: ``uint64[6]`` = (key, gamma, words used) of the main stream, then of
+the fix-up stream. Keys and gammas come from a ``SeedSequence`` (``new_state``), so every trial keeps
+its own streams keyed by (seed, purpose, a, sigma, trial). Every stream has its own gamma, drawn as
+SplittableRandom draws the gamma of a split (mixed, odd, at least 24 bit transitions): streams with
+different gammas are different sequences, not shifted copies of one, so no two trials share a
+stretch of numbers (with one shared gamma, N trials of L words would overlap with probability about
+N^2 L / 2^64, 4e-4 for 50,000 trials of 3 million words).
 
-``tests/reference.py`` re-implements all three steps in plain Python on NumPy integers, checked
+``tests/reference.py`` re-implements all three steps with plain Python integers and floats, checked
 against SplitMix64's published outputs; the tests require these kernels to match it bit for bit.
 """
 
@@ -40,7 +43,8 @@ from ._jit import jit
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
 MIX_2 = np.uint64(0x94D049BB133111EB)
-MAIN_KEY, MAIN_USED, FIXUP_KEY, FIXUP_USED = 0, 1, 2, 3
+MASK64 = (1 << 64) - 1
+MAIN_KEY, MAIN_GAMMA, MAIN_USED, FIXUP_KEY, FIXUP_GAMMA, FIXUP_USED = range(6)
 
 LAYERS = 1024
 ZIGGURAT_R = 4.038849846109504  # ziggurat.solve_r(LAYERS); tests/test_draws.py re-solves it
@@ -63,17 +67,34 @@ _BIT_INDEX = np.zeros(64, dtype=np.int64)
 _BIT_INDEX[[((1 << bit) * 0x03F79D71B4CA8B09 % 2**64) >> 58 for bit in range(64)]] = np.arange(64)
 
 
+def stream_gamma(seed: int) -> int:
+    """An odd increment with at least 24 bit transitions from a 64-bit seed: SplittableRandom's
+    mixGamma (MurmurHash3's finalizer, then force odd; a gamma with few transitions makes a poor
+    stream)."""
+    z = int(seed) & MASK64
+    z = ((z ^ (z >> 33)) * 0xFF51AFD7ED558CCD) & MASK64
+    z = ((z ^ (z >> 33)) * 0xC4CEB9FE1A85EC53) & MASK64
+    z = (z ^ (z >> 33)) | 1
+    if bin(z ^ (z >> 1)).count("1") < 24:
+        z ^= 0xAAAAAAAAAAAAAAAA
+    return z
+
+
 def new_state(sequence: np.random.SeedSequence) -> np.ndarray:
-    """Fresh draw state whose two keys come from `sequence` (through a child, so they are
+    """Fresh draw state whose keys and gammas come from `sequence` (through a child, so they are
     independent of anything else seeded by `sequence`)."""
-    main_key, fixup_key = sequence.spawn(1)[0].generate_state(2, dtype=np.uint64)
-    return np.array([main_key, 0, fixup_key, 0], dtype=np.uint64)
+    main_key, main_gamma, fixup_key, fixup_gamma = (
+        int(v) for v in sequence.spawn(1)[0].generate_state(4, dtype=np.uint64)
+    )
+    return np.array(
+        [main_key, stream_gamma(main_gamma), 0, fixup_key, stream_gamma(fixup_gamma), 0], dtype=np.uint64
+    )
 
 
 @jit
-def _word(key, index):
-    """Word `index` (from 0) of the SplitMix64 stream with key `key`."""
-    z = key + (index + _1) * GOLDEN
+def _word(key, gamma, index):
+    """Word `index` (from 0) of the SplitMix64 stream (key, gamma)."""
+    z = key + (index + _1) * gamma
     z = (z ^ (z >> _30)) * MIX_1
     z = (z ^ (z >> _27)) * MIX_2
     return z ^ (z >> _31)
@@ -83,9 +104,10 @@ def _word(key, index):
 def _words(state, words, n):
     """words[:n] = the next n words of the main stream."""
     key = state[MAIN_KEY]
+    gamma = state[MAIN_GAMMA]
     first = state[MAIN_USED]
     for i in range(n):
-        words[i] = _word(key, first + np.uint64(i))
+        words[i] = _word(key, gamma, first + np.uint64(i))
     state[MAIN_USED] = first + np.uint64(n)
 
 
@@ -94,7 +116,7 @@ def _fixup_word(state):
     """Next word of the fix-up stream."""
     index = state[FIXUP_USED]
     state[FIXUP_USED] = index + _1
-    return _word(state[FIXUP_KEY], index)
+    return _word(state[FIXUP_KEY], state[FIXUP_GAMMA], index)
 
 
 @jit
@@ -176,10 +198,11 @@ def _fill_normals(state, out, words, flags, flag_words, pending):
     first = state[FIXUP_USED]
     state[FIXUP_USED] = first + np.uint64(n_flagged)
     key = state[FIXUP_KEY]
+    gamma = state[FIXUP_GAMMA]
     for k in range(n_flagged):
         i = pending[k]
         layer = words[i] & _LAYER
-        uniform = (_word(key, first + np.uint64(k)) >> _11) * _TO_UNIT
+        uniform = (_word(key, gamma, first + np.uint64(k)) >> _11) * _TO_UNIT
         flags[i] = layer == 0 or not _wedge_accepts(layer, out[i], uniform)
     for k in range(n_flagged):
         i = pending[k]

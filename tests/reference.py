@@ -17,9 +17,13 @@ MASK64 = (1 << 64) - 1
 MANTISSA = (1 << 52) - 1
 
 
-def splitmix_word(key: int, index: int) -> int:
-    """Output `index` (from 0) of SplitMix64 seeded with `key` (Vigna's splitmix64.c)."""
-    z = (key + (index + 1) * 0x9E3779B97F4A7C15) & MASK64
+GOLDEN = 0x9E3779B97F4A7C15
+
+
+def splitmix_word(key: int, index: int, gamma: int = GOLDEN) -> int:
+    """Output `index` (from 0) of SplitMix64 with `key` and increment `gamma` (Vigna's splitmix64.c
+    seeded with key for gamma = GOLDEN)."""
+    z = (key + (index + 1) * gamma) & MASK64
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
     return z ^ (z >> 31)
@@ -29,19 +33,20 @@ class ReferenceDraws:
     """simcore.draws, one number at a time; counts how often each path of the ziggurat ran."""
 
     def __init__(self, state):
-        self.key, self.used, self.fixup_key, self.fixup_used = (int(v) for v in state)
+        self.key, self.gamma, self.used, self.fixup_key, self.fixup_gamma, self.fixup_used = (int(v) for v in state)
         self.paths = {"flagged": 0, "wedge_rejected": 0, "tail": 0}
 
     def state(self):
-        return np.array([self.key, self.used, self.fixup_key, self.fixup_used], dtype=np.uint64)
+        values = [self.key, self.gamma, self.used, self.fixup_key, self.fixup_gamma, self.fixup_used]
+        return np.array(values, dtype=np.uint64)
 
     def _word(self):
         self.used += 1
-        return splitmix_word(self.key, self.used - 1)
+        return splitmix_word(self.key, self.used - 1, self.gamma)
 
     def _fixup_word(self):
         self.fixup_used += 1
-        return splitmix_word(self.fixup_key, self.fixup_used - 1)
+        return splitmix_word(self.fixup_key, self.fixup_used - 1, self.fixup_gamma)
 
     def _fixup_double(self):
         return (self._fixup_word() >> 11) * 2.0**-53
@@ -90,7 +95,7 @@ class ReferenceDraws:
         redo = []
         for k, i in enumerate(flagged):
             layer = words[i] & (draws.LAYERS - 1)
-            uniform = (splitmix_word(self.fixup_key, first + k) >> 11) * 2.0**-53
+            uniform = (splitmix_word(self.fixup_key, first + k, self.fixup_gamma) >> 11) * 2.0**-53
             redo.append(layer == 0 or not self._wedge_accepts(layer, out[i], uniform))
         for k, i in enumerate(flagged):
             if redo[k]:

@@ -9,15 +9,15 @@ from hypothesis import strategies as st
 from numba.np.random import _constants as numpy_ziggurat  # NumPy's tables, as numba ships them
 from scipy import stats
 
-from reference import ReferenceDraws, splitmix_word
+from reference import GOLDEN, ReferenceDraws, splitmix_word
 from simcore import draws, ziggurat
 
 # SplitMix64 seeded with 0: the published first outputs of Vigna's splitmix64.c.
 SPLITMIX_SEED_0 = [0xE220A8397B1DCDAF, 0x6E789E6AA1B965F4, 0x06C45D188009454F, 0xF88BB8A8724C81EC]
 
 
-def _state(key, fixup_key=12345, used=0, fixup_used=0):
-    return np.array([key, used, fixup_key, fixup_used], dtype=np.uint64)
+def _state(key, fixup_key=12345, gamma=GOLDEN, fixup_gamma=draws.stream_gamma(777)):
+    return np.array([key, gamma, 0, fixup_key, fixup_gamma, 0], dtype=np.uint64)
 
 
 def test_splitmix64_matches_published_outputs():
@@ -50,9 +50,10 @@ def test_the_1024_layer_tables_close():
 
 
 @settings(max_examples=40, deadline=None)
-@given(key=st.integers(0, 2**64 - 1), fixup_key=st.integers(0, 2**64 - 1), n=st.integers(1, 400))
-def test_normal_blocks_equal_the_reference_bit_for_bit(key, fixup_key, n):
-    state = _state(key, fixup_key)
+@given(key=st.integers(0, 2**64 - 1), fixup_key=st.integers(0, 2**64 - 1), gamma=st.integers(0, 2**64 - 1),
+       n=st.integers(1, 400))
+def test_normal_blocks_equal_the_reference_bit_for_bit(key, fixup_key, gamma, n):
+    state = _state(key, fixup_key, draws.stream_gamma(gamma), draws.stream_gamma(gamma >> 1))
     reference = ReferenceDraws(state)
     for _ in range(3):
         np.testing.assert_array_equal(draws.standard_normal(state, n), reference.normals(n))
@@ -60,7 +61,7 @@ def test_normal_blocks_equal_the_reference_bit_for_bit(key, fixup_key, n):
 
 
 def test_every_path_of_the_ziggurat_equals_the_reference():
-    state = _state(2026, 11)
+    state = draws.new_state(np.random.SeedSequence(2027))  # a seed whose blocks reach the tail twice
     reference = ReferenceDraws(state)
     for n in [1000] * 60 + [7, 300, 1]:
         np.testing.assert_array_equal(draws.standard_normal(state, n), reference.normals(n))
@@ -112,12 +113,37 @@ def test_uniforms_are_uniform():
     assert stats.kstest(u, "uniform").pvalue > 1e-3
 
 
+def test_stream_gammas_are_odd_with_many_bit_transitions():
+    for seed in [0, 1, 2**64 - 1, 0x5555555555555555, 0xFFFFFFFF00000000, *range(2, 2000, 37)]:
+        gamma = draws.stream_gamma(seed)
+        assert gamma % 2 == 1 and 0 < gamma < 2**64
+        assert bin(gamma ^ (gamma >> 1)).count("1") >= 24
+
+
+def test_streams_with_different_gammas_share_no_stretch():
+    """With one gamma, a key 1000 gammas further is the same stream 1000 words later; with the
+    stream's own gamma it shares no word (of 100,000) with the first."""
+    gamma_a, gamma_b = draws.stream_gamma(1), draws.stream_gamma(2)
+    key_a = 99
+    key_b = (key_a + 1000 * gamma_a) % 2**64
+
+    def first_words(key, gamma, n=100_000):
+        words = np.empty(n, dtype=np.uint64)
+        draws._words(_state(key, gamma=gamma), words, n)
+        return words
+
+    a = first_words(key_a, gamma_a)
+    np.testing.assert_array_equal(first_words(key_b, gamma_a)[:-1000], a[1000:])
+    assert len(np.intersect1d(a, first_words(key_b, gamma_b))) == 0
+
+
 def test_streams_are_keyed_by_the_seed_sequence():
     a = draws.new_state(np.random.SeedSequence(1, spawn_key=(0, 5)))
     b = draws.new_state(np.random.SeedSequence(1, spawn_key=(0, 5)))
     c = draws.new_state(np.random.SeedSequence(1, spawn_key=(0, 6)))
     np.testing.assert_array_equal(a, b)
     assert a[draws.MAIN_KEY] != c[draws.MAIN_KEY] and a[draws.MAIN_KEY] != a[draws.FIXUP_KEY]
+    assert a[draws.MAIN_GAMMA] != c[draws.MAIN_GAMMA] and a[draws.MAIN_GAMMA] != a[draws.FIXUP_GAMMA]
     # The kernel's keys are independent of the Generator seeded by the same sequence.
     sequence = np.random.SeedSequence(1, spawn_key=(0, 5))
     assert int(a[draws.MAIN_KEY]) not in set(sequence.generate_state(8, dtype=np.uint64).tolist())
