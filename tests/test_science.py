@@ -20,9 +20,13 @@ def test_strong_tight_packet_propagates_and_sharpens():
 
 
 def test_weak_packet_dies_within_a_few_groups():
-    ds = run_dataset(Params(), 20, 1.0, 10, seed=1)
-    assert (ds["a_out"].isel(group=slice(3, None)).values == 0).all()
-    assert np.isnan(ds["sigma_out"].isel(group=slice(3, None)).values).all()
+    # In 600 trials (3 seeds) 98 % of a = 20 packets were gone by group 3; about 1 % limped on as
+    # 10-15 scattered spikes to group 5-7; none reached group 8.
+    ds = run_dataset(Params(), 20, 1.0, 40, seed=1)
+    alive = ds["a_out"].values > 0
+    assert not alive[:, -2:].any(), "a weak packet reached the end of the chain"
+    assert alive[:, 3:].any(axis=1).mean() <= 0.1
+    assert np.isnan(ds["sigma_out"].values[~alive]).all()
 
 
 @pytest.mark.parametrize("background", ["diffusion", "poisson"])
