@@ -41,6 +41,24 @@ def grid_trace(params: Params, duration_ms: float = 50.0) -> np.ndarray:
     return trace
 
 
+def continuous_peak(params: Params, trace: np.ndarray | None = None) -> tuple[float, float]:
+    """(time, value) of the exact PSP's peak: where dU/dt = (x - U) / tau_m changes sign, found by
+    bisection to the last bit between the grid peak -+ 2 dt (NumPy only: the Snakefile calls this
+    through weight_for_psp_peak, and every job parses the Snakefile)."""
+    if trace is None:
+        trace = grid_trace(params, duration_ms=max(50.0, 10 * params.tau_m))
+    t_grid = (int(np.argmax(trace)) + 1) * params.dt
+    low, high = max(1e-9, t_grid - 2 * params.dt), t_grid + 2 * params.dt
+    while True:
+        middle = 0.5 * (low + high)
+        if middle in (low, high):
+            return float(low), float(_response(params, U, low))
+        if _response(params, X, middle) > _response(params, U, middle):  # still rising
+            low = middle
+        else:
+            high = middle
+
+
 def psp(params: Params) -> dict:
     """Peak and time to peak of the PSP (grid and continuous), its half-width, the kernel's peak and area."""
     from scipy.optimize import brentq
@@ -49,7 +67,7 @@ def psp(params: Params) -> dict:
     i = int(np.argmax(trace))
     t_grid = (i + 1) * params.dt
     f = lambda t: _response(params, U, t)  # noqa: E731
-    t_peak, peak = _maximise(f, max(1e-9, t_grid - 2 * params.dt), t_grid + 2 * params.dt)
+    t_peak, peak = continuous_peak(params, trace)
     half = lambda t: f(t) - peak / 2  # noqa: E731
     rise = brentq(half, 1e-12, t_peak, xtol=1e-12)
     fall_hi = t_peak
@@ -78,5 +96,7 @@ def weight_for_psp_peak(params: Params, peak_mv: float, on_grid: bool = False) -
 
     The noise-free PSP is linear in w, so w = peak_mv / (peak at unit weight).
     """
-    unit = psp(params.replace(w=1.0))
-    return peak_mv / (unit["peak_mv"] if on_grid else unit["continuous_peak_mv"])
+    unit = params.replace(w=1.0)
+    if on_grid:
+        return peak_mv / float(grid_trace(unit, duration_ms=max(50.0, 10 * unit.tau_m)).max())
+    return peak_mv / continuous_peak(unit)[1]

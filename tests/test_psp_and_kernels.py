@@ -57,3 +57,31 @@ def test_table_of_section_4():
     assert convention("unit_area").area(tau) == pytest.approx(1.0)
     with pytest.raises(ValueError, match="unknown kernel"):
         convention("nope")
+
+
+@pytest.mark.parametrize("overrides", [{}, {"kernel": "unit_area"}, {"tau_s": 2.0, "tau_m": 20.0}])
+def test_continuous_peak_equals_scipys_maximum(overrides):
+    """The NumPy-only bisection on dU/dt against SciPy's bounded maximisation of U(t)."""
+    from scipy.optimize import minimize_scalar
+
+    from simcore.psp import U, _response, continuous_peak
+
+    params = Params(**overrides)
+    t_peak, peak = continuous_peak(params)
+    best = minimize_scalar(lambda t: -_response(params, U, t), bounds=(0.01, 50.0), method="bounded",
+                           options={"xatol": 1e-12})
+    assert t_peak == pytest.approx(best.x, abs=1e-6)  # the maximum is flat: time to 1e-6 ms
+    assert peak == pytest.approx(-best.fun, rel=1e-13)
+
+
+def test_parsing_the_workflow_config_does_not_import_scipy():
+    """Every job parses the Snakefile; SciPy's import alone costs ~0.3 s of it."""
+    import subprocess
+    import sys
+
+    code = ("import sys, yaml; from simcore.sweep import validate_config, variants; "
+            "variants(validate_config(yaml.safe_load(open('config/config.yaml')))); "
+            "print(sorted(m for m in sys.modules if m.startswith('scipy')))")
+    root = __import__("pathlib").Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True)
+    assert out.stdout.strip() == "[]"
