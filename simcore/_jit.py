@@ -20,7 +20,7 @@ import hashlib
 import os
 from pathlib import Path
 
-KERNEL_MODULES = ("_jit.py", "ziggurat.py", "draws.py", "network.py")
+KERNEL_MODULES = ("_jit.py", "ziggurat.py", "flags.py", "draws.py", "network.py")
 
 
 def kernel_digest() -> str:

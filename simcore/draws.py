@@ -7,7 +7,7 @@ made here in loops the compiler vectorizes:
 
 1. **Words.** SplitMix64 (Steele, Lea & Flood 2014, the generator of Java's SplittableRandom): word
    i of a stream with key k and odd increment gamma is ``mix(k + (i + 1) * gamma)``; with
-   gamma = GOLDEN it is the i-th output of Vigna's ``splitmix64.c`` seeded with k. It is a pure
+   gamma = 0x9E3779B97F4A7C15 (the golden ratio) it is the i-th output of Vigna's ``splitmix64.c`` seeded with k. It is a pure
    function of the counter i, so a block is one loop with no carried state.
 2. **Normals.** The ziggurat method as NumPy's ``random_standard_normal`` (numpy/random/src/
    distributions), with 1024 layers instead of 256 (tables in simcore.ziggurat): of a word, the low
@@ -37,10 +37,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import flags as flag_lists
 from . import ziggurat
 from ._jit import jit
 
-GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
 MIX_2 = np.uint64(0x94D049BB133111EB)
 MASK64 = (1 << 64) - 1
@@ -57,14 +57,9 @@ _11 = np.uint64(11)
 _27 = np.uint64(27)
 _30 = np.uint64(30)
 _31 = np.uint64(31)
-_58 = np.uint64(58)
 _LAYER = np.uint64(LAYERS - 1)
 _MANTISSA = np.uint64(0x000FFFFFFFFFFFFF)
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
-# Position of the single set bit of a word b: _BIT_INDEX[(b * _DE_BRUIJN) >> 58] (a de Bruijn sequence)
-_DE_BRUIJN = np.uint64(0x03F79D71B4CA8B09)
-_BIT_INDEX = np.zeros(64, dtype=np.int64)
-_BIT_INDEX[[((1 << bit) * 0x03F79D71B4CA8B09 % 2**64) >> 58 for bit in range(64)]] = np.arange(64)
 
 
 def stream_gamma(seed: int) -> int:
@@ -120,9 +115,15 @@ def _fixup_word(state):
 
 
 @jit
+def _to_unit(word):
+    """A word as a uniform on [0, 1) with 53 random bits (NumPy's next_double)."""
+    return (word >> _11) * _TO_UNIT
+
+
+@jit
 def _fixup_double(state):
-    """Next uniform on [0, 1) of the fix-up stream (NumPy's next_double)."""
-    return (_fixup_word(state) >> _11) * _TO_UNIT
+    """Next uniform on [0, 1) of the fix-up stream."""
+    return _to_unit(_fixup_word(state))
 
 
 @jit
@@ -167,7 +168,7 @@ def _ziggurat_draw(state):
 @jit
 def _fill_normals(state, out, words, flags, flag_words, pending):
     """out[:] = standard normals. Scratch from `scratch(out.size)`: words, flags (and flag_words,
-    the same memory as uint64), pending.
+    the same memory as uint64; simcore.flags), pending.
 
     Pass 1 (vectorized): every word's candidate, and a flag where it is outside its box's
     test-free part.
@@ -187,14 +188,7 @@ def _fill_normals(state, out, words, flags, flag_words, pending):
         n_flagged += outside
     if n_flagged == 0:
         return
-    k = 0
-    for chunk in range((out.size + 7) // 8):  # the flagged indices in order, eight flags a word
-        bits = flag_words[chunk]
-        while bits:
-            lowest = bits & (~bits + _1)
-            pending[k] = 8 * chunk + (_BIT_INDEX[(lowest * _DE_BRUIJN) >> _58] >> 3)
-            k += 1
-            bits ^= lowest
+    flag_lists.list_set(flag_words, out.size, pending)
     first = state[FIXUP_USED]
     state[FIXUP_USED] = first + np.uint64(n_flagged)
     key = state[FIXUP_KEY]
@@ -202,7 +196,7 @@ def _fill_normals(state, out, words, flags, flag_words, pending):
     for k in range(n_flagged):
         i = pending[k]
         layer = words[i] & _LAYER
-        uniform = (_word(key, gamma, first + np.uint64(k)) >> _11) * _TO_UNIT
+        uniform = _to_unit(_word(key, gamma, first + np.uint64(k)))
         flags[i] = layer == 0 or not _wedge_accepts(layer, out[i], uniform)
     for k in range(n_flagged):
         i = pending[k]
@@ -215,15 +209,15 @@ def _fill_uniforms(state, out, words):
     """out[:] = uniforms on [0, 1) with 53 random bits. Scratch: words (uint64, at least out.size)."""
     _words(state, words, out.size)
     for i in range(out.size):
-        out[i] = (words[i] >> _11) * _TO_UNIT
+        out[i] = _to_unit(words[i])
 
 
 @jit
 def scratch(n):
-    """Scratch arrays of `_fill_normals` for blocks of n: words, flags (zeroed, n rounded up to a
-    multiple of 8), flag_words (the same memory as uint64), pending."""
-    flags = np.zeros(-(-n // 8) * 8, dtype=np.uint8)
-    return np.empty(n, dtype=np.uint64), flags, flags.view(np.uint64), np.empty(n, dtype=np.int64)
+    """Scratch arrays of `_fill_normals` for blocks of n: words, flags and flag_words (simcore.flags),
+    pending."""
+    flags, flag_words = flag_lists.buffer(n)
+    return np.empty(n, dtype=np.uint64), flags, flag_words, np.empty(n, dtype=np.int64)
 
 
 def standard_normal(state: np.ndarray, n: int) -> np.ndarray:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import draws
+from . import flags as flag_lists
 from . import rng as streams
 from ._jit import jit
 from .params import ParameterError, Params
@@ -85,8 +86,8 @@ def _run(
     words, flags, flag_words, pending = draws.scratch(max(n_normals, 1) * n_neurons)
     uniforms = np.zeros(n_neurons)
     kick = np.zeros(n_neurons)  # y jumps: chain input, plus the Poisson background
-    spiked = np.zeros(-(-n_neurons // 8) * 8, dtype=np.uint8)  # zero beyond n_neurons
-    spiked_words = spiked.view(np.uint64)
+    spiked, spiked_words = flag_lists.buffer(n_neurons)
+    spiking = np.empty(n_neurons, dtype=np.int64)  # the neurons that spiked this step
     n_spikes = 0
     capacity = spike_step.shape[0]
     for step in range(1, n_steps + 1):
@@ -123,17 +124,16 @@ def _run(
             emitted += spike
         if emitted > 0:
             target = (step + delay_steps) % ring_size
-            for chunk in range(spiked_words.size):  # eight neurons at a time: spikes are rare
-                if spiked_words[chunk]:
-                    for i in range(8 * chunk, 8 * chunk + 8):
-                        if spiked[i]:
-                            if n_spikes < capacity:
-                                spike_step[n_spikes] = step
-                                spike_neuron[n_spikes] = i
-                            n_spikes += 1
-                            group = i // group_size
-                            if group + 1 < n_groups:
-                                ring[group, target] += 1
+            flag_lists.list_set(spiked_words, n_neurons, spiking)
+            for k in range(emitted):
+                i = spiking[k]
+                if n_spikes < capacity:
+                    spike_step[n_spikes] = step
+                    spike_neuron[n_spikes] = i
+                n_spikes += 1
+                group = i // group_size
+                if group + 1 < n_groups:
+                    ring[group, target] += 1
         if step >= stats_from_step:
             for group in range(n_groups):
                 sum_u = 0.0

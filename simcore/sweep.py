@@ -17,7 +17,7 @@ from .params import ParameterError, Params
 SCHEMA = Path(__file__).resolve().parent.parent / "workflow" / "schemas" / "config.schema.yaml"
 # Source files whose change alters simulation results: their digest is a parameter of every
 # simulation job, so Snakemake re-runs simulations when the model code changes (and only then).
-MODEL_MODULES = ("params.py", "kernels.py", "propagator.py", "ziggurat.py", "draws.py", "network.py", "rng.py", "packets.py", "dataset.py", "_jit.py", "cli.py")
+MODEL_MODULES = ("params.py", "kernels.py", "propagator.py", "ziggurat.py", "flags.py", "draws.py", "network.py", "rng.py", "packets.py", "dataset.py", "_jit.py", "cli.py")
 # Likewise for the analysis and figures: a change re-runs them, never the simulations.
 ANALYSIS_MODULES = ("analysis.py", "figures.py", "pipeline.py", "kernel_study.py", "psp.py", "sweep.py", "crosscheck.py")
 

@@ -51,6 +51,11 @@ def write_answer(answer: dict) -> None:
     sys.stdout.flush()
 
 
+def write_results(peer: str, versions: dict, t_imported: float, results: list, **settings) -> None:
+    """The runner's answer: who ran, with which settings and versions, and the task results."""
+    write_answer({"peer": peer, **settings, "versions": versions, "t_imported": t_imported, "results": results})
+
+
 def log(*args) -> None:
     print(*args, file=sys.stderr, flush=True)
 

@@ -233,21 +233,12 @@ def main() -> None:
             r = run_delay_probe(m, task.get("delay_index", delay_index))
         else:
             r = run_background(m, task)
-        r["kind"] = task["kind"]
-        r["label"] = task.get("label")
-        r["task_wall_s"] = time.perf_counter() - t0
-        results.append(r)
+        results.append(C.finish_task(r, task, t0))
         C.log(f"brainpy: {task['kind']} done in {r['task_wall_s']:.2f} s")
     if chain_tasks:
         results.extend(run_chain_tasks(m, chain_tasks, delay_index, order))
-    C.write_answer({
-        "peer": "brainpy",
-        "delay_index": delay_index,
-        "order": order,
-        "versions": {"brainpy": bp.__version__, "jax": jax.__version__, "numpy": np.__version__},
-        "t_imported": T_IMPORTED,
-        "results": results,
-    })
+    versions = {"brainpy": bp.__version__, "jax": jax.__version__, "numpy": np.__version__}
+    C.write_results("brainpy", versions, T_IMPORTED, results, delay_index=delay_index, order=order)
 
 
 if __name__ == "__main__":

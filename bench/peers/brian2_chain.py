@@ -212,23 +212,15 @@ def main() -> None:
         for task in other:
             t0 = time.perf_counter()
             r = run_psp(m) if task["kind"] == "psp" else run_background(m, task)
-            r["kind"] = task["kind"]
-            r["label"] = task.get("label")
-            r["task_wall_s"] = time.perf_counter() - t0
-            results.append(r)
+            results.append(C.finish_task(r, task, t0))
             C.log(f"brian2: {task['kind']} done in {r['task_wall_s']:.2f} s")
         if chain_tasks:
             results.extend(run_chain_tasks(m, chain_tasks, target, workdir))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     import Cython
-    C.write_answer({
-        "peer": "brian2",
-        "target": target,
-        "versions": {"brian2": b2.__version__, "numpy": np.__version__, "cython": Cython.__version__},
-        "t_imported": T_IMPORTED,
-        "results": results,
-    })
+    versions = {"brian2": b2.__version__, "numpy": np.__version__, "cython": Cython.__version__}
+    C.write_results("brian2", versions, T_IMPORTED, results, target=target)
 
 
 if __name__ == "__main__":

@@ -211,13 +211,8 @@ def main() -> None:
             raise ValueError(f"unknown task kind {kind!r}")
         results.append(C.finish_task(r, task, t0))
         C.log(f"nest: {kind} done in {r['task_wall_s']:.2f} s")
-    C.write_answer({
-        "peer": "nest",
-        "versions": {"nest": nest.__version__, "numpy": np.__version__},
-        "t_imported": T_IMPORTED,
-        "env": C.env_summary(),
-        "results": results,
-    })
+    C.write_results("nest", {"nest": nest.__version__, "numpy": np.__version__}, T_IMPORTED, results,
+                    env=C.env_summary())
 
 
 if __name__ == "__main__":

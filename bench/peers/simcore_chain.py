@@ -69,12 +69,8 @@ def main() -> None:
     import numpy as np
     import simcore
 
-    C.write_answer({
-        "peer": "simcore",
-        "versions": {"simcore": simcore.__version__, "numba": numba.__version__, "numpy": np.__version__},
-        "t_imported": T_IMPORTED,
-        "results": results,
-    })
+    versions = {"simcore": simcore.__version__, "numba": numba.__version__, "numpy": np.__version__}
+    C.write_results("simcore", versions, T_IMPORTED, results)
 
 
 if __name__ == "__main__":
