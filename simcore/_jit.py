@@ -16,19 +16,17 @@ change to them starts a fresh cache.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
+
+from .sources import digest
 
 KERNEL_MODULES = ("_jit.py", "ziggurat.py", "flags.py", "draws.py", "network.py")
 
 
 def kernel_digest() -> str:
     """Digest of the sources compiled into the kernels."""
-    digest = hashlib.sha256()
-    for name in KERNEL_MODULES:
-        digest.update((Path(__file__).parent / name).read_bytes())
-    return digest.hexdigest()[:16]
+    return digest(KERNEL_MODULES)
 
 
 def cache_dir() -> Path:

@@ -47,19 +47,20 @@ def _group_size(ds) -> int:
 
 def survival_table(ds, min_fraction: float = 0.5, confidence: float = 0.95):
     """DataFrame a, sigma, trials, survived, p, ci_low, ci_high."""
+    k = survived(ds, min_fraction).sum("trial").values
+    n = np.full_like(k, ds.sizes["trial"])
+    a, s = np.meshgrid(ds.a_in.values, ds.sigma_in.values, indexing="ij")
+    return survival_rows(a.ravel(), s.ravel(), k.ravel(), n.ravel(), confidence)
+
+
+def survival_rows(a, sigma, survivors, trials, confidence: float = 0.95):
+    """The survival table from counts per point: DataFrame a, sigma, trials, survived, p, ci_low, ci_high."""
     import pandas as pd
 
-    alive = survived(ds, min_fraction)
-    k = alive.sum("trial").values
-    n = np.full_like(k, ds.sizes["trial"])
-    lo, hi = wilson_interval(k, n, confidence)
-    a, s = np.meshgrid(ds.a_in.values, ds.sigma_in.values, indexing="ij")
-    return pd.DataFrame(
-        {
-            "a": a.ravel(), "sigma": s.ravel(), "trials": n.ravel(), "survived": k.ravel(),
-            "p": (k / n).ravel(), "ci_low": lo.ravel(), "ci_high": hi.ravel(),
-        }
-    )
+    lo, hi = wilson_interval(survivors, trials, confidence)
+    survivors, trials = np.asarray(survivors), np.asarray(trials)
+    return pd.DataFrame({"a": np.asarray(a), "sigma": np.asarray(sigma), "trials": trials, "survived": survivors,
+                         "p": survivors / trials, "ci_low": np.asarray(lo), "ci_high": np.asarray(hi)})
 
 
 def _crossing(a_values, p_values, level: float = 0.5) -> float:

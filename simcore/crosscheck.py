@@ -31,10 +31,16 @@ def diffusion_rates(params: Params) -> tuple[float, float]:
 
 
 def nest_model(params: Params) -> dict:
-    """The runner's "model" block (bench/peers/_common.py) for the diffusion-background chain."""
+    """The runner's "model" block for the diffusion-background chain of the pipeline's cross-check."""
     if params.background != "diffusion" or params.integrator != "exact" or params.kernel != "one_over_e_peak":
         raise ValueError("the NEST cross-check mirrors the default model: exact integration, diffusion "
                          "background, one_over_e_peak kernel")
+    return runner_model(params)
+
+
+def runner_model(params: Params) -> dict:
+    """The "model" block of a peer runner's job (bench/peers/_common.py): the chain's parameters,
+    NEST's background rates and the stationary initial law of `params`."""
     drive = Drive.of(params)
     nu_e, nu_i = diffusion_rates(params)
     return dict(
@@ -69,16 +75,12 @@ def run_nest_point(params: Params, a: int, sigma: float, trials: int, seed: int,
 def nest_survival(params: Params, a_values, sigma_values, trials: int, seed: int, min_fraction: float,
                   confidence: float):
     """Survival table (a, sigma, trials, survived, p, ci_low, ci_high, system="NEST")."""
-    import pandas as pd
+    from .analysis import survival_rows
 
-    from .analysis import wilson_interval
-
-    rows = []
-    for a in a_values:
-        for sigma in sigma_values:
-            a_out, _, _ = run_nest_point(params, a, sigma, trials, seed)
-            k = int((a_out[:, -1] >= min_fraction * params.group_size).sum())
-            lo, hi = wilson_interval(k, trials, confidence)
-            rows.append({"a": a, "sigma": sigma, "trials": trials, "survived": k, "p": k / trials,
-                         "ci_low": float(lo), "ci_high": float(hi), "system": "NEST 3.10"})
-    return pd.DataFrame(rows)
+    points = [(a, sigma) for a in a_values for sigma in sigma_values]
+    survivors = []
+    for a, sigma in points:
+        a_out, _, _ = run_nest_point(params, a, sigma, trials, seed)
+        survivors.append(int((a_out[:, -1] >= min_fraction * params.group_size).sum()))
+    a, sigma = zip(*points)
+    return survival_rows(a, sigma, survivors, [trials] * len(points), confidence).assign(system="NEST 3.10")

@@ -111,7 +111,7 @@ def write_point(contents, path) -> Path:
                 variable.attrs.update(var_attrs)
             f.attrs.update(attrs)
 
-    return _atomic(write, path)
+    return write_atomically(write, path)
 
 
 def run_dataset(params: Params, a: int, sigma: float, trials, seed: int, threads: int | None = None):
@@ -132,10 +132,10 @@ def run_point(params: Params, a: int, sigma: float, trials, seed: int, threads: 
 def write_netcdf(ds, path) -> Path:
     """Write `ds` to `path` atomically (temporary file + rename)."""
     encoding = {name: ENCODING for name in ds.data_vars}
-    return _atomic(lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf", encoding=encoding), path)
+    return write_atomically(lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf", encoding=encoding), path)
 
 
-def _atomic(write, path) -> Path:
+def write_atomically(write, path) -> Path:
     """Run write(temporary path), then rename it to `path`; never leave a partial file at `path`."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

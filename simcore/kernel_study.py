@@ -120,7 +120,7 @@ def conventions_table(params: Params | None = None, target_psp_mv: float = 0.14,
     """Convention, simulators, kernel, peak, area, calibrated weight, PSP under the seeds' weight."""
     import pandas as pd
 
-    from .psp import psp, weight_for_psp_peak
+    from .psp import continuous_peak, weight_for_psp_peak
 
     params = params or Params()
     rows = []
@@ -133,7 +133,7 @@ def conventions_table(params: Params | None = None, target_psp_mv: float = 0.14,
             "peak": conv.peak(params.tau_s),
             "area_ms": conv.area(params.tau_s),
             "weight_for_psp_mv": weight_for_psp_peak(under, target_psp_mv),
-            "psp_mv_with_seed_weight": psp(under.replace(w=seed_weight))["continuous_peak_mv"],
+            "psp_mv_with_seed_weight": continuous_peak(under.replace(w=seed_weight))[1],
         })
     table = pd.DataFrame(rows)
     table.attrs.update(target_psp_mv=target_psp_mv, seed_weight=seed_weight, tau_s=params.tau_s)

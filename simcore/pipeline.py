@@ -8,16 +8,12 @@ from pathlib import Path
 import numpy as np
 
 from . import analysis, figures
-from .dataset import open_point, write_netcdf
+from .dataset import open_point, write_atomically, write_netcdf
 from .sweep import aggregate, variants
 
 
 def _write_csv(frame, path) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.part")
-    frame.to_csv(tmp, index=False, float_format="%.6g")
-    tmp.replace(path)
+    write_atomically(lambda tmp: frame.to_csv(tmp, index=False, float_format="%.6g"), path)
 
 
 def open_sweep(path):
@@ -57,10 +53,10 @@ def window_sensitivity_step(sim_files, output, config) -> None:
     for name in settings:
         rows = every[every.window == name].copy()
         rows["alive"] = rows.a_last >= config["survival"]["min_fraction"] * group_size
-        table = rows.groupby(["a", "sigma"]).alive.agg(["sum", "size"]).reset_index()
-        lo, hi = analysis.wilson_interval(table["sum"], table["size"], config["survival"]["confidence"])
-        table = pd.DataFrame({"a": table.a, "sigma": table.sigma, "p": table["sum"] / table["size"], "ci_low": lo, "ci_high": hi})
-        threshold = analysis.threshold_table(table)
+        counts = rows.groupby(["a", "sigma"]).alive.agg(["sum", "size"]).reset_index()
+        survival = analysis.survival_rows(counts.a, counts.sigma, counts["sum"], counts["size"],
+                                          config["survival"]["confidence"])
+        threshold = analysis.threshold_table(survival)
         threshold.insert(0, "window", name)
         frames.append(threshold)
     _write_csv(pd.concat(frames), output)
@@ -130,7 +126,7 @@ def kernel_table_step(out_csv, out_md, config) -> None:
     model = variants(config)["main"].params
     table = kernel_study.conventions_table(model, config["kernels"]["target_psp_mv"], model.w)
     _write_csv(table, out_csv)
-    Path(out_md).write_text(kernel_study.markdown(table))
+    write_atomically(lambda tmp: Path(tmp).write_text(kernel_study.markdown(table)), out_md)
 
 
 def kernel_propagation_step(packet_files, out_survival, out_thresholds, config) -> None:

@@ -8,18 +8,18 @@ dimensions (a_in, sigma_in, trial, group).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from .params import ParameterError, Params
+from .sources import digest
 
 SCHEMA = Path(__file__).resolve().parent.parent / "workflow" / "schemas" / "config.schema.yaml"
 # Source files whose change alters simulation results: their digest is a parameter of every
 # simulation job, so Snakemake re-runs simulations when the model code changes (and only then).
 MODEL_MODULES = ("params.py", "kernels.py", "propagator.py", "ziggurat.py", "flags.py", "draws.py", "network.py", "rng.py", "packets.py", "dataset.py", "_jit.py", "cli.py")
 # Likewise for the analysis and figures: a change re-runs them, never the simulations.
-ANALYSIS_MODULES = ("analysis.py", "figures.py", "pipeline.py", "kernel_study.py", "psp.py", "sweep.py", "crosscheck.py")
+ANALYSIS_MODULES = ("analysis.py", "figures.py", "pipeline.py", "kernel_study.py", "psp.py", "sweep.py", "sources.py", "crosscheck.py")
 
 
 class ConfigError(ValueError):
@@ -28,10 +28,7 @@ class ConfigError(ValueError):
 
 def code_digest(modules=MODEL_MODULES) -> str:
     """Digest of the named simcore source files (a parameter of the jobs that depend on them)."""
-    digest = hashlib.sha256()
-    for name in modules:
-        digest.update((Path(__file__).parent / name).read_bytes())
-    return digest.hexdigest()[:16]
+    return digest(modules)
 
 
 def _key(path) -> str:

@@ -45,7 +45,7 @@ VENVS = HERE / ".venvs"
 PROJECT_PYTHON = Path(sys.executable)
 
 from simcore.dataset import run_dataset  # noqa: E402
-from simcore.network import Drive  # noqa: E402
+from simcore.crosscheck import C_M, diffusion_rates, runner_model  # noqa: E402
 from simcore.packets import packet_sequence  # noqa: E402
 from simcore.params import Params  # noqa: E402
 
@@ -54,18 +54,11 @@ GRID_A = (45, 50, 55, 60, 65, 70)
 GRID_SIGMA = (1.0, 3.0)
 SURVIVAL_MIN_SPIKES = 50  # group 9 must emit >= group_size / 2 spikes in the packet window
 SPONT_FROM = 60.0  # ms: in-chain spontaneous rate counted in [SPONT_FROM, t_stop], after start-up transients
-C_M = 250.0  # pF, NEST's iaf_psc_alpha default; only sets the current scale
 
 
 # ------------------------------------------------------------------------------------------------
 # Modes and models
 # ------------------------------------------------------------------------------------------------
-def diffusion_rates(p: Params) -> tuple[float, float]:
-    """(nu_e, nu_i) in kHz of +-w jumps with the diffusion's mean mu and variance rate s^2."""
-    a, b = p.s**2 / p.w**2, p.mu / p.w  # per ms
-    return (a + b) / 2.0, (a - b) / 2.0
-
-
 def mode_params(mode: str) -> Params:
     base = Params()
     if mode == "exact_poisson":
@@ -100,15 +93,7 @@ def mode_sets(mode: str) -> list[str]:
 
 def model_for(mode: str) -> dict:
     """The job's "model" block: the chain's parameters and the stationary initial law of the mode."""
-    p = mode_params(mode)
-    drive = Drive.of(p)
-    nu_e, nu_i = diffusion_rates(p)
-    return dict(
-        tau_m=p.tau_m, v_rest=p.v_rest, v_reset=p.v_reset, v_th=p.v_threshold, t_ref=p.t_ref, tau_s=p.tau_s,
-        w=p.w, delay=p.delay, dt=p.dt, t_stop=p.t_stop, t0=p.t0, n_groups=p.n_groups, group_size=p.group_size,
-        mu=p.mu, s=p.s, C_m=C_M, nu_e_khz=nu_e, nu_i_khz=nu_i,
-        init_mean=drive.mean.tolist(), init_factor=drive.cov_factor.tolist(),
-    )
+    return runner_model(mode_params(mode))
 
 
 # ------------------------------------------------------------------------------------------------
