@@ -18,12 +18,12 @@ $(STAMP): requirements.lock pyproject.toml
 setup: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/snakemake
-	$(BIN)/snakemake --report results/report.html
+	PATH="$(CURDIR)/$(BIN):$$PATH" snakemake
+	PATH="$(CURDIR)/$(BIN):$$PATH" snakemake --report results/report.html
 	@echo "Done: figures in results/figures/, tables in results/tables/, report: results/report.html"
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	PATH="$(CURDIR)/$(BIN):$$PATH" python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/throughput.py

@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m simcore",
         description="Synfire chain (Diesmann, Gewaltig & Aertsen 1999): simulate, inspect the PSP, "
         "measure background statistics.",
-        epilog="Model parameters for --set NAME=VALUE (defaults from REFERENCE.md):\n" + describe(),
+        epilog="Model parameters for --set NAME=VALUE (docs/model.md gives their sources):\n" + describe(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)

@@ -1,9 +1,9 @@
 """The synfire chain: n_groups x group_size LIF neurons with alpha-shaped synaptic currents.
 
-Public functions validate and allocate; the private ``@jit`` kernel ``_run`` loops over plain arrays.
-One call of the kernel simulates one trial on its own random streams (simcore.rng; the noise is
-drawn in blocks by simcore.draws); trials run concurrently in a thread pool (the kernel releases
-the GIL), so results do not depend on the number of threads.
+Public functions validate and allocate; the jitted kernel ``simcore.backend.chain._run`` loops over
+plain arrays. One call of it simulates one trial on its own random streams (simcore.rng; the noise
+is drawn in blocks by simcore.backend.draws); trials run concurrently in a thread pool (the kernel
+releases the GIL), so results do not depend on the number of threads.
 
 Time grid and event order (as NEST's iaf_psc_alpha): the state at step n is z_n = (y, x, U) at
 t_n = n dt. Step n -> n+1: every neuron's (y, x, U) advances by the integrator's map
@@ -23,127 +23,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import draws
-from . import flags as flag_lists
 from . import rng as streams
-from ._jit import jit
+from .backend import chain
 from .params import ParameterError, Params
 from .propagator import StepMap, cholesky_lower, stationary_covariance, step_map
 
 NO_STATS = np.iinfo(np.int64).max
-
-
-@jit
-def _invert(cdf, guide, uniform):
-    """The first index j with cdf[j] > uniform (= np.searchsorted(cdf, uniform, "right")), starting
-    from the guide table (Chen & Asau 1974): guide[k] = that index for k / guide.size, a lower bound
-    because guide.size is a power of two, so k = int(uniform * guide.size) has k / guide.size <= uniform
-    exactly. With guide.size >= 16 cdf.size, few buckets hold a step of the cdf and the loop rarely runs."""
-    j = guide[int(uniform * guide.size)]
-    while cdf[j] <= uniform and j < cdf.size - 1:
-        j += 1
-    return j
-
-
-@jit
-def _run(
-    draw_state, y, x, u, refractory,
-    propagator, fixed_point, noise_factor, n_normals,
-    kick_values, kick_cdf, kick_guide,
-    u_threshold, u_reset, ref_steps, clamp_refractory,
-    n_groups, group_size, n_steps, delay_steps, chain_jump, input_counts,
-    stats_from_step, stats, spike_step, spike_neuron,
-):  # fmt: skip
-    """Advance every neuron n_steps; returns the number of spikes (the first len(spike_step) are stored).
-
-    Each step: the chain input of every group (y jump), then the step's random numbers as one block
-    (simcore.draws): n_normals * n_neurons normals, noise e0 of every neuron, then e1, then e2; or,
-    for Poisson background, n_neurons uniforms turned into y jumps by inverting kick_cdf. Then one
-    branch-free loop over all neurons (the compiler vectorizes it) advances (y, x, U), applies
-    refractoriness and threshold and marks spikes, which are recorded and sent on when there are any.
-    """
-    p00 = propagator[0, 0]
-    p10 = propagator[1, 0]
-    p11 = propagator[1, 1]
-    p20 = propagator[2, 0]
-    p21 = propagator[2, 1]
-    p22 = propagator[2, 2]
-    l00 = noise_factor[0, 0]
-    l10 = noise_factor[1, 0]
-    l11 = noise_factor[1, 1]
-    l20 = noise_factor[2, 0]
-    l21 = noise_factor[2, 1]
-    l22 = noise_factor[2, 2]
-    y_star = fixed_point[0]
-    x_star = fixed_point[1]
-    u_star = fixed_point[2]
-    poisson = kick_values.size > 1
-    n_neurons = n_groups * group_size
-    ring_size = delay_steps + 1
-    ring = np.zeros((n_groups, ring_size), dtype=np.int64)  # spikes emitted, by target step
-    noise = np.zeros(3 * n_neurons)  # e0, e1, e2 of every neuron; unused ones stay 0
-    block = noise[: n_normals * n_neurons]
-    words, flags, flag_words, pending = draws.scratch(max(n_normals, 1) * n_neurons)
-    uniforms = np.zeros(n_neurons)
-    kick = np.zeros(n_neurons)  # y jumps: chain input, plus the Poisson background
-    spiked, spiked_words = flag_lists.buffer(n_neurons)
-    spiking = np.empty(n_neurons, dtype=np.int64)  # the neurons that spiked this step
-    n_spikes = 0
-    capacity = spike_step.shape[0]
-    for step in range(1, n_steps + 1):
-        slot = step % ring_size
-        for group in range(n_groups):
-            if group == 0:
-                arriving = input_counts[step]
-            else:
-                arriving = ring[group - 1, slot]
-                ring[group - 1, slot] = 0
-            kick[group * group_size : (group + 1) * group_size] = chain_jump * arriving
-        if n_normals > 0:
-            draws._fill_normals(draw_state, block, words, flags, flag_words, pending)
-        if poisson:
-            draws._fill_uniforms(draw_state, uniforms, words)
-            for i in range(n_neurons):
-                kick[i] += kick_values[_invert(kick_cdf, kick_guide, uniforms[i])]
-        emitted = 0
-        for i in range(n_neurons):
-            e0 = noise[i]
-            e1 = noise[n_neurons + i]
-            e2 = noise[2 * n_neurons + i]
-            dy = y[i] - y_star
-            dx = x[i] - x_star
-            du = u[i] - u_star
-            y[i] = y_star + p00 * dy + l00 * e0 + kick[i]
-            x[i] = x_star + p10 * dy + p11 * dx + l10 * e0 + l11 * e1
-            u_new = u_star + p20 * dy + p21 * dx + p22 * du + l20 * e0 + l21 * e1 + l22 * e2
-            countdown = refractory[i]
-            spike = (countdown == 0) & (u_new >= u_threshold)
-            u[i] = u_reset if spike | ((countdown > 0) & clamp_refractory) else u_new
-            refractory[i] = ref_steps if spike else max(countdown - 1, 0)
-            spiked[i] = spike
-            emitted += spike
-        if emitted > 0:
-            target = (step + delay_steps) % ring_size
-            flag_lists.list_set(spiked_words, n_neurons, spiking)
-            for k in range(emitted):
-                i = spiking[k]
-                if n_spikes < capacity:
-                    spike_step[n_spikes] = step
-                    spike_neuron[n_spikes] = i
-                n_spikes += 1
-                group = i // group_size
-                if group + 1 < n_groups:
-                    ring[group, target] += 1
-        if step >= stats_from_step:
-            for group in range(n_groups):
-                sum_u = 0.0
-                sum_u2 = 0.0
-                for i in range(group * group_size, (group + 1) * group_size):
-                    sum_u += u[i]
-                    sum_u2 += u[i] * u[i]
-                stats[group, 0] += sum_u
-                stats[group, 1] += sum_u2
-    return n_spikes
 
 
 @dataclass(frozen=True)
@@ -153,7 +38,7 @@ class Drive:
     step: StepMap
     kick_values: np.ndarray  # Poisson background: possible y jumps per step, w_bg (n_exc - n_inh) ...
     kick_cdf: np.ndarray  # ... and their cumulative probabilities (one entry: no Poisson background)
-    kick_guide: np.ndarray  # guide table of kick_cdf for inversion (see _invert)
+    kick_guide: np.ndarray  # guide table of kick_cdf for inversion (see simcore.backend.chain._invert)
     mean: np.ndarray  # stationary mean of the free (y, x, U)
     cov_factor: np.ndarray  # lower factor of its stationary covariance
 
@@ -176,7 +61,7 @@ class Drive:
         unit = np.array([1.0, 0.0, 0.0])
         mean = step.fixed_point + np.linalg.solve(np.eye(3) - step.propagator, step_mean_jump * unit)
         cov = stationary_covariance(step.propagator, step_cov)
-        buckets = max(1024, 1 << (16 * cdf.size - 1).bit_length())  # a power of two (see _invert)
+        buckets = max(1024, 1 << (16 * cdf.size - 1).bit_length())  # a power of two (see simcore.backend.chain._invert)
         guide = np.minimum(np.searchsorted(cdf, np.arange(buckets) / buckets, side="right"), cdf.size - 1)
         return cls(step, params.w_bg * counts.astype(float), cdf, guide, mean, cholesky_lower(cov))
 
@@ -246,6 +131,40 @@ def draw_initial_state(generator, params: Params, drive: Drive, n_neurons: int):
     )
 
 
+def run_arguments(
+    params: Params,
+    drive: Drive,
+    draw_state: np.ndarray,
+    state: tuple[np.ndarray, np.ndarray, np.ndarray],
+    input_steps: np.ndarray,
+    *,
+    capacity: int,
+    stats_from_step: int = NO_STATS,
+    u_threshold: float | None = None,
+    n_steps: int | None = None,
+) -> dict:
+    """The keyword arguments of one call of the kernel ``chain._run`` (n_steps steps, default the
+    whole trial): copies of the state and the draw state (the call advances them), the drive's
+    matrices, and fresh output buffers for `capacity` spikes (``spike_step``, ``spike_neuron``)
+    and the membrane sums (``stats``)."""
+    n_steps = params.steps(params.t_stop) if n_steps is None else n_steps
+    y, x, u = state
+    return dict(
+        draw_state=draw_state.copy(), y=y.copy(), x=x.copy(), u=u.copy(),
+        refractory=np.zeros(y.size, dtype=np.int64),
+        propagator=drive.step.propagator, fixed_point=drive.step.fixed_point,
+        noise_factor=drive.step.noise_factor, n_normals=drive.step.n_normals,
+        kick_values=drive.kick_values, kick_cdf=drive.kick_cdf, kick_guide=drive.kick_guide,
+        u_threshold=params.u_threshold if u_threshold is None else u_threshold,
+        u_reset=params.u_reset, ref_steps=params.steps(params.t_ref), clamp_refractory=params.clamp_refractory,
+        n_groups=params.n_groups, group_size=params.group_size, n_steps=n_steps,
+        delay_steps=params.steps(params.delay), chain_jump=params.chain_jump,
+        input_counts=np.bincount(input_steps, minlength=n_steps + 1).astype(np.int64),
+        stats_from_step=stats_from_step, stats=np.zeros((params.n_groups, 2)),
+        spike_step=np.empty(capacity, dtype=np.int32), spike_neuron=np.empty(capacity, dtype=np.int32),
+    )  # fmt: skip
+
+
 def simulate_trial(
     params: Params,
     trial: streams.TrialStreams,
@@ -258,32 +177,20 @@ def simulate_trial(
     """Simulate one trial of the chain on its streams (initial state first, then the dynamics)."""
     drive = drive or Drive.of(params)
     n_neurons = params.n_groups * params.group_size
-    n_steps = params.steps(params.t_stop)
-    y, x, u = draw_initial_state(trial.generator, params, drive, n_neurons)
-    input_counts = np.bincount(input_steps, minlength=n_steps + 1).astype(np.int64)
+    state = draw_initial_state(trial.generator, params, drive, n_neurons)
     stats_from = NO_STATS if stats_from_ms is None else params.steps(stats_from_ms) + 1
-    threshold = params.u_threshold if u_threshold is None else u_threshold
-    # Expected spikes: the packet through every group plus background at up to 50 Hz; rerun on overflow.
+    # Expected spikes: the packet through every group plus background at up to 50 Hz; rerun on overflow
+    # (the arguments copy the initial state and the draw state, so a rerun replays identical numbers).
     capacity = n_neurons * 2 + int(n_neurons * params.t_stop * 0.05)
     while True:
-        stats = np.zeros((params.n_groups, 2))
-        spike_step = np.empty(capacity, dtype=np.int32)
-        spike_neuron = np.empty(capacity, dtype=np.int32)
-        refractory = np.zeros(n_neurons, dtype=np.int64)
-        y0, x0, u0 = y.copy(), x.copy(), u.copy()
-        draw_state = trial.draw_state.copy()  # a rerun replays the identical numbers
-        n_spikes = _run(
-            draw_state, y0, x0, u0, refractory,
-            drive.step.propagator, drive.step.fixed_point, drive.step.noise_factor, drive.step.n_normals,
-            drive.kick_values, drive.kick_cdf, drive.kick_guide,
-            threshold, params.u_reset, params.steps(params.t_ref), params.clamp_refractory,
-            params.n_groups, params.group_size, n_steps, params.steps(params.delay), params.chain_jump,
-            input_counts, stats_from, stats, spike_step, spike_neuron,
-        )  # fmt: skip
+        arguments = run_arguments(params, drive, trial.draw_state, state, input_steps, capacity=capacity,
+                                  stats_from_step=stats_from, u_threshold=u_threshold)
+        n_spikes = chain._run(**arguments)
         if n_spikes <= capacity:
             break
         capacity = n_spikes
-    return TrialSpikes(spike_step[:n_spikes], spike_neuron[:n_spikes], input_steps.astype(np.int32), stats)
+    return TrialSpikes(arguments["spike_step"][:n_spikes], arguments["spike_neuron"][:n_spikes],
+                       input_steps.astype(np.int32), arguments["stats"])
 
 
 def default_threads() -> int:

@@ -1,6 +1,7 @@
 """Model, simulation and packet-window parameters: one flat, validated, immutable set.
 
-Every parameter has the REFERENCE.md default, a unit and a one-line description; `--set name=value`
+Every parameter has its default (docs/model.md says where each comes from), a unit and a one-line
+description; `--set name=value`
 on the command line and the workflow config use exactly these names.
 """
 
@@ -11,7 +12,7 @@ import json
 import math
 from dataclasses import dataclass, field
 
-from .kernels import CONVENTIONS, DEFAULT_CONVENTION
+from .conventions import CONVENTIONS, DEFAULT_CONVENTION
 
 BACKGROUNDS = ("diffusion", "poisson", "none")
 INTEGRATORS = ("exact", "euler")
@@ -47,11 +48,11 @@ class Params:
     # synapse
     tau_s: float = _p(0.325, "ms", "synaptic (alpha) time constant", "synapse", low=0, low_open=True)
     w: float = _p(
-        4.86, "mV", "chain synapse weight (y += w * jump_factor(kernel); mV in the default kernel)",
+        4.86, "mV", "chain synapse weight (y += w * jump_factor(normalization); mV in the default one)",
         "synapse",
     )
-    kernel: str = _p(
-        DEFAULT_CONVENTION, "", "alpha-kernel normalization of the chain synapses",
+    normalization: str = _p(
+        DEFAULT_CONVENTION, "", "normalization convention of the chain synapses' alpha kernel (docs/kernels.md)",
         "synapse", choices=tuple(CONVENTIONS),
     )
     delay: float = _p(5.0, "ms", "synaptic delay between successive groups", "synapse", low=0, low_open=True)
@@ -67,7 +68,7 @@ class Params:
     n_inh: int = _p(2400, "", "poisson background: inhibitory inputs per neuron", "background", low=0)
     rate_inh: float = _p(12.5, "Hz", "poisson background: rate of each inhibitory input", "background", low=0)
     w_bg: float = _p(
-        4.86, "mV", "poisson background: y jump per input spike (+ exc, - inh), independent of kernel",
+        4.86, "mV", "poisson background: y jump per input spike (+ exc, - inh), independent of normalization",
         "background", low=0,
     )
     # simulation
@@ -134,8 +135,8 @@ class Params:
 
     @property
     def chain_jump(self) -> float:
-        """y jump of a chain synapse: w times the kernel convention's factor."""
-        return self.w * CONVENTIONS[self.kernel].jump_factor(self.tau_s)
+        """y jump of a chain synapse: w times the normalization convention's factor."""
+        return self.w * CONVENTIONS[self.normalization].jump_factor(self.tau_s)
 
     # ---- construction, serialisation ---------------------------------------------------------
     def replace(self, **changes) -> "Params":
@@ -180,8 +181,14 @@ def names() -> list[str]:
     return list(_FIELDS)
 
 
+RENAMED = {"kernel": "normalization"}
+
+
 def _unknown_message(name: str) -> str:
     import difflib
+
+    if name in RENAMED:
+        return f"parameter {name!r} was renamed {RENAMED[name]!r}; use {RENAMED[name]}=..."
 
     close = difflib.get_close_matches(name, _FIELDS, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""

@@ -1,6 +1,6 @@
 """One-step update maps of the neuron's linear subthreshold dynamics.
 
-State z = (y, x, U) with U = V - v_rest (REFERENCE.md section 1)::
+State z = (y, x, U) with U = V - v_rest (docs/model.md)::
 
     dy/dt = -y / tau_s + mu + s xi(t)
     dx/dt = (-x + y) / tau_s

@@ -1,4 +1,4 @@
-"""Noise-free responses to one input spike: the synaptic kernel x(t) and the PSP U(t).
+"""Noise-free responses to one input spike: the synaptic input x(t) and the PSP U(t).
 
 Two views of the same response:
 * on the grid, by iterating the integrator's own step map (what a simulation sees; Euler's PSP
@@ -60,7 +60,7 @@ def continuous_peak(params: Params, trace: np.ndarray | None = None) -> tuple[fl
 
 
 def psp(params: Params) -> dict:
-    """Peak and time to peak of the PSP (grid and continuous), its half-width, the kernel's peak and area."""
+    """Peak and time to peak of the PSP (grid and continuous), its half-width, the synaptic input's peak and area."""
     from scipy.optimize import brentq
 
     trace = grid_trace(params, duration_ms=max(50.0, 10 * params.tau_m))
@@ -74,25 +74,25 @@ def psp(params: Params) -> dict:
     while half(fall_hi) > 0:
         fall_hi *= 2
     fall = brentq(half, t_peak, fall_hi, xtol=1e-12)
-    kernel_t_peak, kernel_peak = _maximise(lambda t: _response(params, X, t), 0.0, 10 * params.tau_s)
+    synaptic_t_peak, synaptic_peak = _maximise(lambda t: _response(params, X, t), 0.0, 10 * params.tau_s)
     inverse = np.linalg.inv(drift_matrix(params.tau_s, params.tau_m))
     return {
         "integrator": params.integrator,
-        "kernel": params.kernel,
+        "normalization": params.normalization,
         "w": params.w,
         "peak_mv": float(trace[i]),
         "t_peak_ms": float(t_grid),
         "continuous_peak_mv": peak,
         "continuous_t_peak_ms": t_peak,
         "half_width_ms": float(fall - rise),
-        "kernel_peak_mv": kernel_peak,
-        "kernel_t_peak_ms": kernel_t_peak,
-        "kernel_area_mv_ms": float(-params.chain_jump * inverse[X, 0]),
+        "synaptic_peak_mv": synaptic_peak,
+        "synaptic_t_peak_ms": synaptic_t_peak,
+        "synaptic_area_mv_ms": float(-params.chain_jump * inverse[X, 0]),
     }
 
 
 def weight_for_psp_peak(params: Params, peak_mv: float, on_grid: bool = False) -> float:
-    """The weight w that gives a PSP peak of `peak_mv` under params' kernel (and integrator if on_grid).
+    """The weight w that gives a PSP peak of `peak_mv` under params' normalization (and integrator if on_grid).
 
     The noise-free PSP is linear in w, so w = peak_mv / (peak at unit weight).
     """

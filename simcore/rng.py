@@ -6,7 +6,7 @@ is (purpose, a, sigma in ns, trial): the packet's spike times and the initial st
 block draws (simcore.draws) keyed by a child of it. A trial's spikes therefore do not depend on
 which other trials run, in which chunk, on how many threads, or under which executor.
 Parameters are not part of the key: the same seed gives common random numbers across parameter
-sets (e.g. kernel conventions), which makes comparisons sharper.
+sets (e.g. normalization conventions), which makes comparisons sharper.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import draws
+from .backend import draws
 
 CHAIN = 0
 BACKGROUND = 1
@@ -31,7 +31,7 @@ class TrialStreams:
     """The random streams of one trial."""
 
     generator: np.random.Generator  # packet spike times, initial state
-    draw_state: np.ndarray  # the kernel's noise (simcore.draws state; copied, never advanced, by a run)
+    draw_state: np.ndarray  # the kernel's noise (simcore.backend.draws state; copied, never advanced, by a run)
 
 
 def trial_streams(seed: int, purpose: int, a: int, sigma_ms: float, trial: int) -> TrialStreams:

@@ -1,4 +1,4 @@
-"""Digests of simcore's own source files, to key what must be redone when the code changes."""
+"""Digests of source folders, to key what must be redone when the code changes."""
 
 from __future__ import annotations
 
@@ -8,9 +8,16 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent
 
 
-def digest(modules) -> str:
-    """16 hex digits of SHA-256 over the named module files of simcore, in order."""
+def folder_digest(folder) -> str:
+    """16 hex digits of SHA-256 over every .py file below `folder` (relative name and bytes, sorted)."""
+    folder = Path(folder)
     sha = hashlib.sha256()
-    for name in modules:
-        sha.update((PACKAGE / name).read_bytes())
+    for path in sorted(folder.rglob("*.py")):
+        sha.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        sha.update(path.read_bytes())
     return sha.hexdigest()[:16]
+
+
+def simulator_digest() -> str:
+    """Digest of the whole simcore package: what a simulation's result can depend on."""
+    return folder_digest(PACKAGE)

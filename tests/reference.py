@@ -1,6 +1,6 @@
 """Slow, obvious re-implementations for checking the numba kernels.
 
-- ``ReferenceDraws``: simcore.draws in plain Python integers and floats (SplitMix64 words, the
+- ``ReferenceDraws``: simcore.backend.draws in plain Python integers and floats (SplitMix64 words, the
   ziggurat's three passes), from the same state array.
 - ``reference_trial``: one chain trial following the equations and event order of simcore.network's
   docstring literally: per step, per group, per neuron, with the noise drawn by ``ReferenceDraws``
@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from simcore import draws
+from simcore.backend import draws
 
 MASK64 = (1 << 64) - 1
 MANTISSA = (1 << 52) - 1
@@ -30,7 +30,7 @@ def splitmix_word(key: int, index: int, gamma: int = GOLDEN) -> int:
 
 
 class ReferenceDraws:
-    """simcore.draws, one number at a time; counts how often each path of the ziggurat ran."""
+    """simcore.backend.draws, one number at a time; counts how often each path of the ziggurat ran."""
 
     def __init__(self, state):
         self.key, self.gamma, self.used, self.fixup_key, self.fixup_gamma, self.fixup_used = (int(v) for v in state)

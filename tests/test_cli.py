@@ -18,7 +18,7 @@ def simcore(*args, cwd=None):
         (["run", "--a", "10", "--sigma", "-0.5", "-o", "x.nc"], "--sigma"),
         (["run", "--a", "10", "--sigma", "nan", "-o", "x.nc"], "--sigma"),
         (["run", "--a", "10", "--sigma", "1", "-o", "x.nc", "--set", "tau_mm=3"], "tau_mm"),
-        (["run", "--a", "10", "--sigma", "1", "-o", "x.nc", "--set", "kernel=gauss"], "kernel"),
+        (["run", "--a", "10", "--sigma", "1", "-o", "x.nc", "--set", "normalization=gauss"], "normalization"),
         (["run", "--a", "10", "--sigma", "9", "-o", "x.nc"], "t0"),
         (["psp", "--set", "tau_m=-1"], "tau_m"),
         (["psp", "--set", "dt"], "name=value"),
@@ -59,7 +59,7 @@ def test_background_json():
 
 def test_help_lists_parameters_with_units_and_defaults():
     text = simcore("--help").stdout
-    for piece in ("tau_m = 10.0 ms", "kernel = one_over_e_peak", "integrator = exact", "background = diffusion"):
+    for piece in ("tau_m = 10.0 ms", "normalization = one_over_e_peak", "integrator = exact", "background = diffusion"):
         assert piece in text
 
 

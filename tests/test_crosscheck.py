@@ -8,10 +8,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from simcore.crosscheck import NEST_PYTHON, diffusion_rates, nest_model
+from diesmann1999.crosscheck import peers_nest_model
 from simcore.params import Params
 
 ROOT = Path(__file__).resolve().parent.parent
+NEST = peers_nest_model()  # bench/peers/nest_model.py: the chain as the peers' runners see it
+NEST_PYTHON, diffusion_rates, nest_model = NEST.NEST_PYTHON, NEST.diffusion_rates, NEST.nest_model
 
 
 def test_background_rates_match_the_diffusion():
@@ -31,8 +33,8 @@ def test_only_the_default_model_is_mirrored():
 
 @pytest.mark.skipif(not NEST_PYTHON.exists(), reason="NEST not installed: `make bench-peers` creates its venv")
 def test_workflow_overlays_nest(tmp_path):
-    config = yaml.safe_load((ROOT / "config" / "test.yaml").read_text())
-    config.update(bifurcation={"enabled": False}, kernels={"enabled": False}, rasters=[], window_variants={},
+    config = yaml.safe_load((ROOT / ".test" / "config" / "config.yaml").read_text())
+    config.update(bifurcation={"enabled": False}, normalization={"enabled": False}, rasters=[], window_variants={},
                   nest_crosscheck={"enabled": True, "sigma": [0.5], "trials": 4})
     (tmp_path / "c.yaml").write_text(yaml.safe_dump(config))
     result = subprocess.run(

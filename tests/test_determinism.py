@@ -34,7 +34,7 @@ def test_different_seeds_differ():
 
 def test_spike_overflow_replays_identically():
     # a runaway network (huge weight, peak kernel) emits far more spikes than the first buffer holds
-    params = Params(t_stop=40.0, n_groups=3, kernel="peak_normalized", w=30.0, mu=40.0)
+    params = Params(t_stop=40.0, n_groups=3, normalization="peak_normalized", w=30.0, mu=40.0)
     ds = run_dataset(params, 50, 0.5, 2, seed=3, threads=1)
     assert ds.sizes["spike"] > 3 * 300 * 2 + int(300 * 40 * 0.05) * 2
     again = run_dataset(params, 50, 0.5, 2, seed=3, threads=2)
@@ -90,18 +90,23 @@ def test_fast_writer_matches_xarray(tmp_path):
     assert empty.sizes["input"] == 0 and (empty.a_out.values == 0).all()
 
 
-def test_kernel_cache_is_keyed_by_every_module_with_jitted_code():
+def test_every_jitted_function_lives_in_the_backend_and_keys_the_cache(tmp_path):
     """numba revalidates a cached kernel against its own file only, so the cache directory carries a
-    digest of every module whose code is compiled into kernels (simcore._jit)."""
+    digest of the folder that holds every jitted function (simcore/backend): any edit there, in any
+    file, starts a fresh cache."""
+    import shutil
     from pathlib import Path
 
     import numba
 
-    from simcore import _jit, sweep
+    from simcore import backend
+    from simcore.sources import folder_digest
 
-    package = Path(_jit.__file__).parent
-    jitted = {p.name for p in package.glob("*.py") if "@jit" in p.read_text()}
-    assert jitted <= set(_jit.KERNEL_MODULES), "add the module to simcore._jit.KERNEL_MODULES"
-    assert "ziggurat.py" in _jit.KERNEL_MODULES  # its tables are compiled into the kernels
-    assert set(_jit.KERNEL_MODULES) <= set(sweep.MODEL_MODULES)
-    assert Path(numba.config.CACHE_DIR).name == _jit.kernel_digest() == _jit.kernel_digest()
+    package = Path(backend.__file__).parent.parent
+    outside = [p.name for p in package.glob("*.py") if any(s in p.read_text() for s in ("@jit", "import numba", "from numba"))]
+    assert outside == [], "jitted code belongs in simcore/backend"
+    assert Path(numba.config.CACHE_DIR).name == backend.kernel_digest() == folder_digest(backend.FOLDER)
+    copy = shutil.copytree(backend.FOLDER, tmp_path / "backend", ignore=shutil.ignore_patterns("__pycache__"))
+    assert folder_digest(copy) == backend.kernel_digest()
+    (copy / "ziggurat.py").write_text((copy / "ziggurat.py").read_text() + "\n# edit\n")
+    assert folder_digest(copy) != backend.kernel_digest()

@@ -1,4 +1,4 @@
-"""The kernel's random draws (simcore.draws, simcore.ziggurat): generator, tables, bits, distribution."""
+"""The kernel's random draws (simcore.backend.draws, simcore.backend.ziggurat): generator, tables, bits, distribution."""
 
 import math
 
@@ -10,7 +10,7 @@ from numba.np.random import _constants as numpy_ziggurat  # NumPy's tables, as n
 from scipy import stats
 
 from reference import GOLDEN, ReferenceDraws, splitmix_word
-from simcore import draws, ziggurat
+from simcore.backend import draws, ziggurat
 
 # SplitMix64 seeded with 0: the published first outputs of Vigna's splitmix64.c.
 SPLITMIX_SEED_0 = [0xE220A8397B1DCDAF, 0x6E789E6AA1B965F4, 0x06C45D188009454F, 0xF88BB8A8724C81EC]

@@ -7,7 +7,8 @@ import pytest
 
 from reference import reference_trial
 from simcore import rng as streams
-from simcore.network import NO_STATS, Drive, _run, draw_initial_state, draw_packet_steps
+from simcore.backend import chain
+from simcore.network import Drive, draw_initial_state, draw_packet_steps, run_arguments
 from simcore.params import Params
 
 # Small and strongly driven so that spikes, refractoriness and delayed arrivals all happen.
@@ -15,22 +16,13 @@ SMALL = dict(n_groups=3, group_size=4, delay=0.5, t_stop=30.0, t0=2.0, mu=55.0, 
 
 
 def _kernel_state(params, drive, n_steps, input_steps, seed):
+    """Spikes and final (y, x, U) after n_steps of the kernel, called as simulate_trial calls it."""
     trial = streams.trial_streams(seed, streams.CHAIN, 0, 0.0, 0)
-    n = params.n_groups * params.group_size
-    y, x, u = draw_initial_state(trial.generator, params, drive, n)
-    counts = np.bincount(input_steps, minlength=params.steps(params.t_stop) + 1).astype(np.int64)
-    spike_step = np.empty(10_000, dtype=np.int32)
-    spike_neuron = np.empty(10_000, dtype=np.int32)
-    refractory = np.zeros(n, dtype=np.int64)
-    count = _run(
-        trial.draw_state.copy(), y, x, u, refractory,
-        drive.step.propagator, drive.step.fixed_point, drive.step.noise_factor, drive.step.n_normals,
-        drive.kick_values, drive.kick_cdf, drive.kick_guide,
-        params.u_threshold, params.u_reset, params.steps(params.t_ref), params.clamp_refractory,
-        params.n_groups, params.group_size, n_steps, params.steps(params.delay), params.chain_jump,
-        counts, NO_STATS, np.zeros((params.n_groups, 2)), spike_step, spike_neuron,
-    )  # fmt: skip
-    return list(zip(spike_step[:count].tolist(), spike_neuron[:count].tolist())), np.stack([y, x, u])
+    state = draw_initial_state(trial.generator, params, drive, params.n_groups * params.group_size)
+    arguments = run_arguments(params, drive, trial.draw_state, state, input_steps, capacity=10_000, n_steps=n_steps)
+    count = chain._run(**arguments)
+    spikes = list(zip(arguments["spike_step"][:count].tolist(), arguments["spike_neuron"][:count].tolist()))
+    return spikes, np.stack([arguments["y"], arguments["x"], arguments["u"]])
 
 
 @pytest.mark.parametrize(
@@ -40,7 +32,7 @@ def _kernel_state(params, drive, n_steps, input_steps, seed):
         dict(integrator="euler"),
         dict(integrator="euler", clamp_refractory=False),
         dict(background="poisson", n_exc=300, n_inh=100, w_bg=10.0, rate_exc=20.0, rate_inh=10.0),
-        dict(kernel="peak_normalized", w=15.0),
+        dict(normalization="peak_normalized", w=15.0),
     ],
     ids=["exact-diffusion", "euler", "euler-unclamped", "poisson", "peak-kernel"],
 )

@@ -1,4 +1,4 @@
-"""The whole Snakemake workflow on config/test.yaml, in temporary directories, as a user runs it."""
+"""The whole Snakemake workflow on the test config (.test/config), in temporary directories, as a user runs it."""
 
 import os
 import signal
@@ -13,7 +13,7 @@ import pytest
 import xarray as xr
 
 ROOT = Path(__file__).resolve().parent.parent
-CONFIG = ROOT / "config" / "test.yaml"
+CONFIG = ROOT / ".test" / "config" / "config.yaml"
 
 
 def snakemake(workdir, *args, timeout=600, config=CONFIG, **kwargs):
@@ -24,12 +24,12 @@ def snakemake(workdir, *args, timeout=600, config=CONFIG, **kwargs):
 
 @pytest.fixture(scope="module")
 def main_only(tmp_path_factory):
-    """config/test.yaml without the bifurcation and kernel studies: the main sweep only."""
+    """The test config without the bifurcation and normalization studies: the main sweep only."""
     import yaml
 
     config = yaml.safe_load(CONFIG.read_text())
     config["bifurcation"] = {"enabled": False}
-    config["kernels"] = {"enabled": False}
+    config["normalization"] = {"enabled": False}
     path = tmp_path_factory.mktemp("config") / "main_only.yaml"
     path.write_text(yaml.safe_dump(config))
     return path
@@ -60,17 +60,19 @@ def test_outputs_have_the_documented_structure(finished):
             assert (finished / "results" / "figures" / f"{name}{suffix}").stat().st_size > 5000
 
 
-def test_kernel_study_outputs(finished):
-    kernels = finished / "results" / "kernels"
-    issue = pd.read_csv(kernels / "issue577.csv").set_index("convention")
+def test_normalization_study_outputs(finished):
+    study = finished / "results" / "normalization"
+    issue = pd.read_csv(study / "issue577.csv").set_index("convention")
     assert issue.loc["unnormalized_ode", "ratio_to_convolution"] == pytest.approx(8.6, abs=1e-6)
-    assert len(pd.read_csv(kernels / "conventions.csv")) == 4
-    thresholds = pd.read_csv(kernels / "thresholds.csv")
-    assert {"k_euler", "k_paper", "k_peak_normalized", "k_peak_normalized_cal"} <= set(thresholds.variant)
-    survival = pd.read_csv(kernels / "survival.csv")
-    cal = survival[survival.variant == "k_unit_area_cal"].p.values
-    assert np.array_equal(cal, survival[survival.variant == "k_one_over_e_peak"].p.values)
-    assert len([p for p in kernels.glob("*kernel*.png") if p.stat().st_size > 5000]) >= 2
+    assert len(pd.read_csv(study / "conventions.csv")) == 4
+    thresholds = pd.read_csv(study / "thresholds.csv")
+    assert {"norm_euler", "norm_paper", "norm_peak_normalized", "norm_peak_normalized_cal"} <= set(thresholds.variant)
+    psp = thresholds.drop_duplicates("variant").set_index("variant").psp_mv
+    # Seeds' weight under NEST's convention: e times the seeds' PSP; BrainPy <= 2.4.6: tau_s times it.
+    assert psp["norm_peak_normalized"] == pytest.approx(np.e * psp["norm_one_over_e_peak"], rel=1e-5)  # the CSV keeps 6 significant digits
+    assert psp["norm_unnormalized_ode"] == pytest.approx(0.325 * psp["norm_one_over_e_peak"], rel=1e-5)  # the CSV keeps 6 significant digits
+    for name in ("survival.png", "threshold_vs_psp.png", "issue577.png"):
+        assert (study / name).stat().st_size > 5000, name
 
 
 def test_basic_science(finished):

@@ -45,7 +45,7 @@ VENVS = HERE / ".venvs"
 PROJECT_PYTHON = Path(sys.executable)
 
 from simcore.dataset import run_dataset  # noqa: E402
-from simcore.crosscheck import C_M, diffusion_rates, runner_model  # noqa: E402
+from nest_model import C_M, diffusion_rates, runner_model  # noqa: E402
 from simcore.packets import packet_sequence  # noqa: E402
 from simcore.params import Params  # noqa: E402
 

@@ -1,6 +1,6 @@
 rule analysis:
     input:
-        "results/packets.nc",
+        rules.aggregate_main.output[0],
     output:
         survival="results/tables/survival.csv",
         threshold="results/tables/threshold.csv",
@@ -10,22 +10,26 @@ rule analysis:
     log:
         "logs/analysis.log",
     params:
-        code=ANALYSIS_DIGEST,
-        survival=config["survival"],
+        min_fraction=SURVIVAL["min_fraction"],
+        confidence=SURVIVAL["confidence"],
+        code=WORKFLOW_DIGEST,
     script:
         "../scripts/analysis.py"
 
 
 rule window_sensitivity:
     input:
-        lambda wildcards: variant_files("main"),
+        VARIANTS["main"].sim_files(),
     output:
         "results/tables/window_sensitivity.csv",
     log:
         "logs/window_sensitivity.log",
     params:
-        code=ANALYSIS_DIGEST,
+        model=VARIANTS["main"].params.to_json(),
         windows=config["window_variants"],
+        min_fraction=SURVIVAL["min_fraction"],
+        confidence=SURVIVAL["confidence"],
+        code=WORKFLOW_DIGEST,
     script:
         "../scripts/window_sensitivity.py"
 
@@ -38,6 +42,8 @@ rule bifurcation:
     log:
         "logs/bifurcation.log",
     params:
-        code=ANALYSIS_DIGEST,
+        min_fraction=SURVIVAL["min_fraction"],
+        confidence=SURVIVAL["confidence"],
+        code=WORKFLOW_DIGEST,
     script:
         "../scripts/bifurcation.py"

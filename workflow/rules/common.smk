@@ -1,22 +1,47 @@
+import shutil
 import sys
+from pathlib import Path
 
-from simcore.sweep import ANALYSIS_MODULES, ConfigError, code_digest, sim_path, study_files, validate_config, variants
+# The reproduction's own code (workflow/scripts/diesmann1999) is imported here and by every script.
+sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
+
+from diesmann1999.config import ConfigError, validate_config
+from diesmann1999.variants import sim_path, study_files, variants
+from simcore.sources import folder_digest, simulator_digest
+
+# Simulation jobs call the `simcore` console script of the active environment (never an absolute
+# path, so a checkout or venv that moves re-runs nothing).
+if shutil.which("simcore") is None:
+    raise WorkflowError(
+        "the `simcore` command is not on PATH: activate the project's environment first"
+        " (`source .venv/bin/activate`, or run `make run`, which does it)"
+    )
 
 try:
-    config.update(validate_config(config))  # in place: scripts see the defaults too
+    config.update(validate_config(config))  # in place: the defaults become visible to the rules
 except ConfigError as error:
     raise WorkflowError(str(error)) from None
 
-VARIANTS = variants(config)
-MODEL_DIGEST = code_digest()  # simulations re-run when the simulator's code changes
-ANALYSIS_DIGEST = code_digest(ANALYSIS_MODULES)  # analysis and figures re-run when theirs does
-PYTHON = sys.executable  # the interpreter that runs snakemake (the project's .venv)
+VARIANTS = variants(
+    model=config["model"],
+    grid=config["grid"],
+    trials=config["trials"],
+    trials_per_job=config["trials_per_job"],
+    seed=config["seed"],
+    bifurcation=config["bifurcation"],
+    normalization=config["normalization"],
+)
+# Simulations re-run when the simulator's code changes; analysis and figures when the workflow
+# package's code does (Snakemake itself tracks each rule's own script).
+SIMULATOR_DIGEST = simulator_digest()
+WORKFLOW_DIGEST = folder_digest(Path(workflow.basedir) / "workflow" / "scripts" / "diesmann1999")
+SURVIVAL = config["survival"]
 
 
 wildcard_constraints:
-    variant=r"main|w\d+|k_[a-z_]+|k_scale\d+(\.\d+)?",
+    variant=r"main|size\d+|norm_[a-z_]+|norm_scale\d+(\.\d+)?",
     a=r"\d+",
-    sigma=r"\d+(\.\d+)?(e-?\d+)?",
+    sigma=r"\d+(\.\d+)?(e[-+]?\d+)?",
     chunk=r"\d+",
 
 
@@ -33,10 +58,10 @@ localrules:
     figure_survival,
     figure_window_sensitivity,
     figure_bifurcation,
-    kernel_issue577,
-    kernel_conventions,
-    kernel_propagation,
-    kernel_figures,
+    normalization_issue577,
+    normalization_conventions,
+    normalization_propagation,
+    normalization_figures,
     figure_nest_crosscheck,
 
 
@@ -45,27 +70,45 @@ def chunk_trials(wildcards):
     return f"{trials.start}:{trials.stop}"
 
 
-def variant_files(variant):
-    return VARIANTS[variant].sim_files()
+def variant_files(wildcards):
+    return VARIANTS[wildcards.variant].sim_files()
+
+
+def variant_spec(name):
+    """What aggregation needs of a variant, as one parameter."""
+    v = VARIANTS[name]
+    return dict(name=v.name, a_values=list(v.a_values), sigma_values=list(v.sigma_values), trials=v.trials,
+                trials_per_job=v.trials_per_job, params_json=v.params.to_json())
 
 
 def raster_files():
-    return [sim_path("results", "main", r["a"], r["sigma"], r.get("trial", 0) // config["trials_per_job"]) for r in config["rasters"]]
+    return [
+        sim_path("results", "main", r["a"], r["sigma"], r["trial"] // config["trials_per_job"])
+        for r in config["rasters"]
+    ]
 
 
 def all_outputs():
     outputs = [
-        "results/packets.nc",
-        expand("results/tables/{name}.csv", name=["survival", "threshold", "transmission", "flow", "fixed_points", "window_sensitivity"]),
-        expand("results/figures/{name}.png", name=["transmission", "state_space", "survival_curves", "survival_heatmap", "window_sensitivity"]),
+        *rules.aggregate_main.output,
+        *rules.analysis.output,
+        rules.window_sensitivity.output[0],
+        *rules.figure_transmission.output,
+        *rules.figure_state_space.output,
+        *rules.figure_survival.output,
+        *rules.figure_window_sensitivity.output,
     ]
     if config["rasters"]:
-        outputs.append("results/figures/rasters.png")
+        outputs += rules.figure_rasters.output
     if config["bifurcation"]["enabled"]:
-        outputs += ["results/tables/bifurcation.csv", "results/figures/bifurcation.png"]
-    if config["kernels"]["enabled"]:
-        outputs += expand("results/kernels/{name}", name=["issue577.csv", "kernel_issue577.png", "conventions.csv",
-                          "conventions.md", "survival.csv", "thresholds.csv", "kernel_survival.png", "kernel_threshold_vs_psp.png"])
+        outputs += [rules.bifurcation.output[0], *rules.figure_bifurcation.output]
+    if config["normalization"]["enabled"]:
+        outputs += [
+            *rules.normalization_issue577.output,
+            *rules.normalization_conventions.output,
+            *rules.normalization_propagation.output,
+            *rules.normalization_figures.output,
+        ]
     if config["nest_crosscheck"]["enabled"]:
-        outputs += ["results/nest/survival.csv", "results/figures/nest_crosscheck.png"]
+        outputs += [*rules.nest_crosscheck.output, *rules.figure_nest_crosscheck.output]
     return outputs

@@ -2,94 +2,99 @@ rule figure_rasters:
     input:
         raster_files(),
     output:
-        report("results/figures/rasters.png", caption="../report/rasters.rst", category="1. Rasters"),
-        "results/figures/rasters.pdf",
+        png=report("results/figures/rasters.png", caption="../report/rasters.rst", category="1. Rasters"),
+        pdf="results/figures/rasters.pdf",
     log:
         "logs/figures/rasters.log",
     params:
-        code=ANALYSIS_DIGEST,
-        kind="rasters",
         rasters=config["rasters"],
+        model=VARIANTS["main"].params.to_json(),
+        code=WORKFLOW_DIGEST,
     script:
-        "../scripts/figure.py"
+        "../scripts/figure_rasters.py"
 
 
 rule figure_transmission:
     input:
-        "results/tables/transmission.csv",
+        rules.analysis.output.transmission,
     output:
-        report("results/figures/transmission.png", caption="../report/transmission.rst", category="2. Transmission function"),
-        "results/figures/transmission.pdf",
+        png=report(
+            "results/figures/transmission.png",
+            caption="../report/transmission.rst",
+            category="2. Transmission function",
+        ),
+        pdf="results/figures/transmission.pdf",
     log:
         "logs/figures/transmission.log",
     params:
-        code=ANALYSIS_DIGEST,
-        kind="transmission",
+        sigmas=config["transmission_sigmas"],
+        code=WORKFLOW_DIGEST,
     script:
-        "../scripts/figure.py"
+        "../scripts/figure_transmission.py"
 
 
 rule figure_state_space:
     input:
-        "results/packets.nc",
-        "results/tables/flow.csv",
-        "results/tables/threshold.csv",
-        "results/tables/fixed_points.csv",
+        packets=rules.aggregate_main.output[0],
+        flow=rules.analysis.output.flow,
+        threshold=rules.analysis.output.threshold,
+        fixed_points=rules.analysis.output.fixed_points,
     output:
-        report("results/figures/state_space.png", caption="../report/state_space.rst", category="3. State space"),
-        "results/figures/state_space.pdf",
+        png=report("results/figures/state_space.png", caption="../report/state_space.rst", category="3. State space"),
+        pdf="results/figures/state_space.pdf",
     log:
         "logs/figures/state_space.log",
     params:
-        code=ANALYSIS_DIGEST,
-        kind="state_space",
+        min_fraction=SURVIVAL["min_fraction"],
+        code=WORKFLOW_DIGEST,
     script:
-        "../scripts/figure.py"
+        "../scripts/figure_state_space.py"
 
 
 rule figure_survival:
     input:
-        "results/tables/survival.csv",
-        "results/tables/threshold.csv",
+        survival=rules.analysis.output.survival,
+        threshold=rules.analysis.output.threshold,
     output:
-        report("results/figures/survival_curves.png", caption="../report/survival_curves.rst", category="4. Survival"),
-        report("results/figures/survival_heatmap.png", caption="../report/survival_heatmap.rst", category="4. Survival"),
-        "results/figures/survival_curves.pdf",
-        "results/figures/survival_heatmap.pdf",
+        curves=report("results/figures/survival_curves.png", caption="../report/survival_curves.rst", category="4. Survival"),
+        heatmap=report("results/figures/survival_heatmap.png", caption="../report/survival_heatmap.rst", category="4. Survival"),
+        curves_pdf="results/figures/survival_curves.pdf",
+        heatmap_pdf="results/figures/survival_heatmap.pdf",
     log:
         "logs/figures/survival.log",
     params:
-        code=ANALYSIS_DIGEST,
-        kind="survival",
+        code=WORKFLOW_DIGEST,
     script:
-        "../scripts/figure.py"
+        "../scripts/figure_survival.py"
 
 
 rule figure_window_sensitivity:
     input:
-        "results/tables/window_sensitivity.csv",
+        rules.window_sensitivity.output[0],
     output:
-        report("results/figures/window_sensitivity.png", caption="../report/window_sensitivity.rst", category="4. Survival"),
-        "results/figures/window_sensitivity.pdf",
+        png=report(
+            "results/figures/window_sensitivity.png",
+            caption="../report/window_sensitivity.rst",
+            category="4. Survival",
+        ),
+        pdf="results/figures/window_sensitivity.pdf",
     log:
         "logs/figures/window_sensitivity.log",
     params:
-        code=ANALYSIS_DIGEST,
-        kind="window_sensitivity",
+        code=WORKFLOW_DIGEST,
     script:
-        "../scripts/figure.py"
+        "../scripts/figure_window_sensitivity.py"
 
 
 rule figure_bifurcation:
     input:
-        "results/tables/bifurcation.csv",
+        rules.bifurcation.output[0],
     output:
-        report("results/figures/bifurcation.png", caption="../report/bifurcation.rst", category="5. Group size"),
-        "results/figures/bifurcation.pdf",
+        png=report("results/figures/bifurcation.png", caption="../report/bifurcation.rst", category="5. Group size"),
+        pdf="results/figures/bifurcation.pdf",
     log:
         "logs/figures/bifurcation.log",
     params:
-        code=ANALYSIS_DIGEST,
-        kind="bifurcation",
+        code=WORKFLOW_DIGEST,
     script:
-        "../scripts/figure.py"
+        "../scripts/figure_bifurcation.py"

@@ -7,8 +7,14 @@ rule nest_crosscheck:
     log:
         "logs/nest/crosscheck.log",
     params:
-        code=ANALYSIS_DIGEST,
-        nest=config["nest_crosscheck"],
+        model=VARIANTS["main"].params.to_json(),
+        a=config["grid"]["a"],
+        sigma=config["nest_crosscheck"].get("sigma", []),
+        trials=config["nest_crosscheck"]["trials"],
+        seed=config["seed"],
+        min_fraction=SURVIVAL["min_fraction"],
+        confidence=SURVIVAL["confidence"],
+        code=WORKFLOW_DIGEST,
     threads: 1
     script:
         "../scripts/nest_crosscheck.py"
@@ -16,13 +22,13 @@ rule nest_crosscheck:
 
 rule figure_nest_crosscheck:
     input:
-        simcore="results/tables/survival.csv",
-        nest="results/nest/survival.csv",
+        simcore=rules.analysis.output.survival,
+        nest=rules.nest_crosscheck.output[0],
     output:
         report("results/figures/nest_crosscheck.png", caption="../report/nest_crosscheck.rst", category="7. Cross-check"),
     log:
         "logs/figures/nest_crosscheck.log",
     params:
-        code=ANALYSIS_DIGEST,
+        code=WORKFLOW_DIGEST,
     script:
-        "../scripts/nest_figure.py"
+        "../scripts/figure_nest_crosscheck.py"

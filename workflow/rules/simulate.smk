@@ -7,8 +7,7 @@ rule simulate:
         model=lambda wildcards: VARIANTS[wildcards.variant].params.to_json(),
         trials=chunk_trials,
         seed=config["seed"],
-        model_code=MODEL_DIGEST,  # re-run when the simulator's code changes
-        python=PYTHON,
+        simulator=SIMULATOR_DIGEST,  # re-run when the simulator's code changes
     threads: 1
     resources:
         mem_mb=400,
@@ -16,34 +15,34 @@ rule simulate:
     group:
         "simulate"
     shell:
-        "{params.python:q} -m simcore run --a {wildcards.a} --sigma {wildcards.sigma}"
+        "simcore run --a {wildcards.a} --sigma {wildcards.sigma}"
         " --trials {params.trials} --seed {params.seed} --threads {threads}"
         " --params-json {params.model:q} --quiet -o {output:q} > {log:q} 2>&1"
 
 
 rule aggregate_main:
     input:
-        lambda wildcards: variant_files("main"),
+        VARIANTS["main"].sim_files(),
     output:
         "results/packets.nc",
     log:
         "logs/aggregate/main.log",
     params:
-        code=ANALYSIS_DIGEST,
-        variant="main",
+        variant=variant_spec("main"),
+        code=WORKFLOW_DIGEST,
     script:
         "../scripts/aggregate.py"
 
 
 rule aggregate_variant:
     input:
-        lambda wildcards: variant_files(wildcards.variant),
+        variant_files,
     output:
         "results/variants/{variant}/packets.nc",
     log:
         "logs/aggregate/{variant}.log",
     params:
-        code=ANALYSIS_DIGEST,
-        variant=lambda wildcards: wildcards.variant,
+        variant=lambda wildcards: variant_spec(wildcards.variant),
+        code=WORKFLOW_DIGEST,
     script:
         "../scripts/aggregate.py"

@@ -1,6 +1,9 @@
-from _log import to_log
+"""Stack the simulation files of one variant into results/.../packets.nc (a_in, sigma_in, trial, group)."""
+
+from diesmann1999.logs import to_log
 
 to_log(snakemake)  # noqa: F821
-from simcore.pipeline import aggregate_step  # noqa: E402
+from diesmann1999.files import aggregate  # noqa: E402
+from simcore.dataset import write_netcdf  # noqa: E402
 
-aggregate_step(list(snakemake.input), snakemake.output[0], snakemake.config, snakemake.params.variant)  # noqa: F821
+write_netcdf(aggregate(list(snakemake.input), **snakemake.params.variant), snakemake.output[0])  # noqa: F821

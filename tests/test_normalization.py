@@ -1,4 +1,4 @@
-"""BrainPy issue #577 and the kernel conventions: ODE forms against closed forms and numpy.convolve."""
+"""BrainPy issue #577 and the normalization conventions: ODE forms against closed forms and numpy.convolve."""
 
 import math
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from simcore.dataset import run_dataset
-from simcore.kernel_study import ODE_FORMS, conventions_table, convolved, issue_577, lif_spike_train, ode_response
-from simcore.kernels import CONVENTIONS, convention
+from diesmann1999.normalization import ODE_FORMS, conventions_table, convolved, issue_577, lif_spike_train, ode_response
+from simcore.conventions import CONVENTIONS, convention
 from simcore.params import Params
 from simcore.psp import psp, weight_for_psp_peak
 
@@ -59,18 +59,3 @@ def test_conventions_table_values():
     # w (y += w form) = e * J (peak form)
     assert table.loc["one_over_e_peak", "weight_for_psp_mv"] == pytest.approx(
         math.e * table.loc["peak_normalized", "weight_for_psp_mv"], rel=1e-9)
-
-
-def test_calibrated_weights_give_identical_survival_data():
-    base = Params(n_groups=5, t_stop=60.0)
-    reference_psp = psp(base)["continuous_peak_mv"]
-    runs = {}
-    for name in CONVENTIONS:
-        params = base.replace(kernel=name)
-        params = params.replace(w=weight_for_psp_peak(params, reference_psp))
-        assert psp(params)["continuous_peak_mv"] == pytest.approx(reference_psp, abs=1e-9)
-        runs[name] = run_dataset(params, 55, 1.0, 4, seed=21)
-    first = runs["one_over_e_peak"]
-    for name, ds in runs.items():
-        np.testing.assert_array_equal(ds.a_out.values, first.a_out.values, err_msg=name)
-        np.testing.assert_array_equal(ds.spike_time.values, first.spike_time.values, err_msg=name)

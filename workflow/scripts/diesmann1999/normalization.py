@@ -1,4 +1,4 @@
-"""Kernel-normalization study (BrainPy issue #577): one synapse driven by a spike train, each
+"""Normalization study of the alpha kernel (BrainPy issue #577): one synapse driven by a spike train, each
 convention's ODE against numpy.convolve, and what the conventions do to the chain.
 
 The issue: written as ODEs, dg/dt = -g/tau + h, dh/dt = -h/tau, h += s (BrainPy <= 2.4.6) gives a
@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .kernels import CONVENTIONS, convention
-from .params import Params
-from .propagator import expm
+from simcore.conventions import CONVENTIONS, convention
+from simcore.params import Params
+from simcore.propagator import expm
 
 REFERENCE = "one_over_e_peak"  # the kernel the issue convolves with: (t/tau) exp(-t/tau)
 
@@ -120,12 +120,12 @@ def conventions_table(params: Params | None = None, target_psp_mv: float = 0.14,
     """Convention, simulators, kernel, peak, area, calibrated weight, PSP under the seeds' weight."""
     import pandas as pd
 
-    from .psp import continuous_peak, weight_for_psp_peak
+    from simcore.psp import continuous_peak, weight_for_psp_peak
 
     params = params or Params()
     rows = []
     for name, conv in CONVENTIONS.items():
-        under = params.replace(kernel=name)
+        under = params.replace(normalization=name)
         rows.append({
             "convention": name,
             "used_by": conv.used_by,
@@ -140,12 +140,35 @@ def conventions_table(params: Params | None = None, target_psp_mv: float = 0.14,
     return table
 
 
-def markdown(table, float_format: str = ".6g") -> str:
-    """A DataFrame as a GitHub-flavoured Markdown table (no extra dependency)."""
-    header = "| " + " | ".join(table.columns) + " |"
-    rule = "|" + "---|" * len(table.columns)
-    lines = [header, rule]
-    for _, row in table.iterrows():
-        cells = [format(v, float_format) if isinstance(v, float) else str(v) for v in row]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+def propagation_tables(sweeps, min_fraction: float, confidence: float):
+    """(survival, thresholds) of the chain under each normalization variant (one stacked sweep each),
+    tagged with the variant, its words, normalization, integrator, weight and PSP peak; thresholds
+    also carry their shift from the seeds' model (norm_one_over_e_peak), with a conservative interval."""
+    import pandas as pd
+
+    from simcore.dataset import params_of
+    from simcore.psp import psp
+
+    from .analysis import survival_table, threshold_table
+    from .variants import label
+
+    survival_frames, threshold_frames = [], []
+    for ds in sweeps:
+        name = ds.attrs["variant"]
+        params = params_of(ds)
+        survival = survival_table(ds, min_fraction, confidence)
+        threshold = threshold_table(survival)
+        tags = {"variant": name, "label": label(name), "normalization": params.normalization,
+                "integrator": params.integrator, "w": params.w, "psp_mv": psp(params)["peak_mv"]}
+        survival_frames.append(survival.assign(**tags))
+        for sigma, part in survival.groupby("sigma"):
+            threshold.loc[threshold.sigma == sigma, "p_at_min_a"] = part.sort_values("a").p.iloc[0]
+            threshold.loc[threshold.sigma == sigma, "p_at_max_a"] = part.sort_values("a").p.iloc[-1]
+        threshold_frames.append(threshold.assign(**tags))
+    thresholds = pd.concat(threshold_frames, ignore_index=True)
+    reference = thresholds[thresholds.variant == "norm_one_over_e_peak"].set_index("sigma")
+    ref = reference.reindex(thresholds.sigma)
+    thresholds["shift_a50"] = thresholds.a50.values - ref.a50.values
+    thresholds["shift_low"] = thresholds.a50_low.values - ref.a50_high.values
+    thresholds["shift_high"] = thresholds.a50_high.values - ref.a50_low.values
+    return pd.concat(survival_frames, ignore_index=True), thresholds.sort_values(["sigma", "psp_mv"])

@@ -3,14 +3,14 @@
 The flags live in a uint8 array padded with zeros to whole 64-bit words, and the same memory is
 viewed as uint64: a loop over the words skips eight clear flags at a time, and the set bits of a
 word give the flagged positions in order (de Bruijn index of the lowest set bit). Used where few
-flags are set: the kernel's ziggurat fix-ups (simcore.draws) and spikes (simcore.network).
+flags are set: the kernel's ziggurat fix-ups (simcore.backend.draws) and spikes (simcore.backend.chain).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._jit import jit
+from . import jit
 
 _1 = np.uint64(1)
 _58 = np.uint64(58)

@@ -72,7 +72,7 @@ def transmission(table, output, sigmas=None) -> None:
     save(fig, output)
 
 
-def state_space(ds, flow, threshold, fixed, output, trajectories_per_start: int = 1) -> None:
+def state_space(ds, flow, threshold, fixed, output, min_fraction: float, trajectories_per_start: int = 1) -> None:
     """Fig. 3: trajectories in the (sigma, a) plane, mean flow, separatrix and fixed points."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5.5, 4.5))
@@ -81,7 +81,7 @@ def state_space(ds, flow, threshold, fixed, output, trajectories_per_start: int 
                   color="0.6", width=0.003)
     from .analysis import survived
 
-    alive = survived(ds).values
+    alive = survived(ds, min_fraction).values
     rng = np.random.default_rng(0)
     for i, a in enumerate(ds.a_in.values):
         for j, sigma in enumerate(ds.sigma_in.values):
@@ -163,7 +163,7 @@ def bifurcation(table, output) -> None:
     save(fig, output)
 
 
-def kernel_issue577(table, traces, output) -> None:
+def normalization_issue577(table, traces, output) -> None:
     """BrainPy issue #577: each convention's ODE conductance vs the convolution with (t/tau) e^(-t/tau)."""
     plt = _plt()
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.5, 5.5), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
@@ -183,14 +183,14 @@ def kernel_issue577(table, traces, output) -> None:
     save(fig, output)
 
 
-def kernel_survival(survival, output) -> None:
-    """Survival curves of the chain under each kernel convention / integrator / weight."""
+def normalization_survival(survival, output) -> None:
+    """Survival curves of the chain under each normalization convention / integrator / weight."""
     plt = _plt()
     import seaborn as sns
 
     sigmas = sorted(survival.sigma.unique())
     fig, axes = plt.subplots(1, len(sigmas), figsize=(5.2 * len(sigmas), 3.8), squeeze=False, sharey=True)
-    named = survival[~survival.variant.str.startswith("k_scale")]
+    named = survival[~survival.variant.str.startswith("norm_scale")]
     palette = dict(zip(sorted(named.variant.unique()), sns.color_palette("tab10", named.variant.nunique())))
     for ax, sigma in zip(axes[0], sigmas):
         for variant, part in named[named.sigma == sigma].groupby("variant"):
@@ -205,26 +205,26 @@ def kernel_survival(survival, output) -> None:
     save(fig, output)
 
 
-def kernel_threshold_vs_psp(thresholds, output) -> None:
+def normalization_threshold_vs_psp(thresholds, output) -> None:
     """Threshold packet a50 vs PSP peak: weight-scale curve, each convention's and integrator's point."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6, 4.2))
     outside = []
     for sigma, part in thresholds.groupby("sigma"):
-        curve = part[part.variant.str.startswith("k_scale") | (part.variant == "k_one_over_e_peak")].sort_values("psp_mv")
+        curve = part[part.variant.str.startswith("norm_scale") | (part.variant == "norm_one_over_e_peak")].sort_values("psp_mv")
         line, = ax.plot(curve.psp_mv, curve.a50, "-", lw=1, label=f"weight scaled, sigma = {sigma:g} ms")
-        named = part[~part.variant.str.startswith("k_scale")]
+        named = part[~part.variant.str.startswith("norm_scale")]
         for (psp_mv, a50), same in named[np.isfinite(named.a50)].groupby(["psp_mv", "a50"], sort=False):
             row = same.iloc[0]
             ax.errorbar(psp_mv, a50, yerr=[[a50 - row.a50_low], [row.a50_high - a50]],
                         fmt="o", ms=4, color=line.get_color(), capsize=2)
-            names = sorted(v.removeprefix("k_") for v in same.variant)
+            names = sorted(v.removeprefix("norm_") for v in same.variant)
             label = names[0] if len(names) == 1 else f"{len(names)} identical: " + ", ".join(n.removesuffix("_cal") for n in names)
-            label = label if len(label) < 40 else f"{len(names)} identical (seeds' kernel, all calibrated)"
+            label = label if len(label) < 40 else f"{len(names)} identical (seeds' normalization, all calibrated)"
             ax.annotate(label, (psp_mv, a50), fontsize=6, xytext=(4, 2), textcoords="offset points")
         for _, row in named[~np.isfinite(named.a50)].iterrows():
             verdict = "every packet survives" if row.p_at_min_a >= 0.5 else "no packet survives"
-            outside.append(f"{row.variant.removeprefix('k_')} (PSP {row.psp_mv:.3f} mV, sigma {sigma:g}): {verdict}")
+            outside.append(f"{row.variant.removeprefix('norm_')} (PSP {row.psp_mv:.3f} mV, sigma {sigma:g}): {verdict}")
     if outside:
         ax.text(0.02, 0.02, "outside the simulated range of a:\n" + "\n".join(outside), transform=ax.transAxes,
                 fontsize=6, va="bottom", ha="left", bbox=dict(fc="white", ec="0.7"))

@@ -1,7 +1,7 @@
 """Analysis of a sweep (Dataset with dims a_in, sigma_in, trial, group): survival, threshold packet,
 transmission function, state-space flow, fixed points and separatrix.
 
-Definitions (documented in the README and the report):
+Definitions (documented in docs/model.md and the report):
 
 * **Survival**: the last group's packet has at least ``min_fraction * group_size`` spikes.
   P(a, sigma) is the fraction of surviving trials, with a Wilson score interval.
@@ -33,7 +33,7 @@ def wilson_interval(successes, n, confidence: float = 0.95):
     return centre - half, centre + half
 
 
-def survived(ds, min_fraction: float = 0.5):
+def survived(ds, min_fraction: float):
     """Boolean (a_in, sigma_in, trial): the last group's packet has >= min_fraction * group_size spikes."""
     group_size = _group_size(ds)
     return ds["a_out"].isel(group=-1) >= min_fraction * group_size
@@ -45,7 +45,7 @@ def _group_size(ds) -> int:
     return int(json.loads(ds.attrs["params"])["group_size"])
 
 
-def survival_table(ds, min_fraction: float = 0.5, confidence: float = 0.95):
+def survival_table(ds, min_fraction: float, confidence: float):
     """DataFrame a, sigma, trials, survived, p, ci_low, ci_high."""
     k = survived(ds, min_fraction).sum("trial").values
     n = np.full_like(k, ds.sizes["trial"])
@@ -53,7 +53,7 @@ def survival_table(ds, min_fraction: float = 0.5, confidence: float = 0.95):
     return survival_rows(a.ravel(), s.ravel(), k.ravel(), n.ravel(), confidence)
 
 
-def survival_rows(a, sigma, survivors, trials, confidence: float = 0.95):
+def survival_rows(a, sigma, survivors, trials, confidence: float):
     """The survival table from counts per point: DataFrame a, sigma, trials, survived, p, ci_low, ci_high."""
     import pandas as pd
 
@@ -147,7 +147,7 @@ def flow_field(ds, a_bins, sigma_bins):
     return out[["a", "sigma", "da", "ds", "n"]]
 
 
-def fixed_points(ds, threshold, flow, min_fraction: float = 0.5):
+def fixed_points(ds, threshold, flow, min_fraction: float):
     """DataFrame of the attractor and the saddle (kind, a, sigma, how)."""
     import pandas as pd
 
@@ -180,15 +180,16 @@ def reextract(paths, variant_params, settings: dict):
     `settings` maps a name to packet-parameter overrides; each file is read once. Returns rows
     (name, a, sigma, trial, a_out of the last group).
     """
-    from .dataset import open_point
-    from .network import TrialSpikes
-    from .packets import extract_packets
+    from simcore.network import TrialSpikes
+    from simcore.packets import extract_packets
+
+    from .files import open_simulation
 
     measured = {name: variant_params.with_overrides(overrides) for name, overrides in settings.items()}
     size, dt = variant_params.group_size, variant_params.dt
     rows = []
     for path in paths:
-        ds = open_point(path)
+        ds = open_simulation(path, params_json=variant_params.to_json())
         bounds = np.concatenate([[0], np.cumsum(ds.spike_count.values)])
         trials = []
         for t in range(ds.sizes["trial"]):
@@ -202,3 +203,45 @@ def reextract(paths, variant_params, settings: dict):
             for trial, last in zip(ds.trial.values, a_out[:, -1]):
                 rows.append((name, int(ds.attrs["a"]), float(ds.attrs["sigma"]), int(trial), int(last)))
     return rows
+
+
+def window_thresholds(sim_files, params, settings: dict, min_fraction: float, confidence: float):
+    """Threshold table (window, sigma, a50, a50_low, a50_high) of the same spikes measured with each
+    packet-window setting (name -> packet-parameter overrides)."""
+    import pandas as pd
+
+    every = pd.DataFrame(reextract(sim_files, params, settings), columns=["window", "a", "sigma", "trial", "a_last"])
+    frames = []
+    for name in settings:
+        rows = every[every.window == name].copy()
+        rows["alive"] = rows.a_last >= min_fraction * params.group_size
+        counts = rows.groupby(["a", "sigma"]).alive.agg(["sum", "size"]).reset_index()
+        survival = survival_rows(counts.a, counts.sigma, counts["sum"], counts["size"], confidence)
+        threshold = threshold_table(survival)
+        threshold.insert(0, "window", name)
+        frames.append(threshold)
+    return pd.concat(frames)
+
+
+def bifurcation_table(sweeps, min_fraction: float, confidence: float):
+    """Per group size (one sweep each): threshold packet at the smallest sigma, attractor, best survival."""
+    import json
+
+    import pandas as pd
+
+    rows = []
+    for ds in sweeps:
+        size = int(json.loads(ds.attrs["params"])["group_size"])
+        survival = survival_table(ds, min_fraction, confidence)
+        thresholds = threshold_table(survival)
+        threshold = thresholds.iloc[0]
+        fixed = fixed_points(ds, thresholds, pd.DataFrame(), min_fraction)
+        attractor = fixed[fixed.kind == "attractor"]
+        rows.append({
+            "group_size": size, "sigma": threshold.sigma, "a50": threshold.a50, "a50_low": threshold.a50_low,
+            "a50_high": threshold.a50_high,
+            "attractor_a": float(attractor.a.iloc[0]) if len(attractor) else float("nan"),
+            "attractor_sigma": float(attractor.sigma.iloc[0]) if len(attractor) else float("nan"),
+            "p_survival_max": float(survival.p.max()),
+        })
+    return pd.DataFrame(rows).sort_values("group_size")

@@ -1,4 +1,4 @@
-"""Alpha-kernel normalization conventions (REFERENCE.md section 4, BrainPy issue #577).
+"""Normalization conventions of the alpha kernel (docs/kernels.md; BrainPy issue #577).
 
 A synapse of weight w adds w K(t) to the synaptic variable x after a presynaptic spike at t = 0.
 The simulators disagree on K. In the model's ODE form (dx/dt = (-x + y)/tau_s,
@@ -97,5 +97,5 @@ def convention(name: str) -> Convention:
         return CONVENTIONS[name]
     except KeyError:
         raise ValueError(
-            f"unknown kernel {name!r}; choose one of: {', '.join(CONVENTIONS)}"
+            f"unknown normalization {name!r}; choose one of: {', '.join(CONVENTIONS)}"
         ) from None

@@ -10,7 +10,7 @@ made here in loops the compiler vectorizes:
    gamma = 0x9E3779B97F4A7C15 (the golden ratio) it is the i-th output of Vigna's ``splitmix64.c`` seeded with k. It is a pure
    function of the counter i, so a block is one loop with no carried state.
 2. **Normals.** The ziggurat method as NumPy's ``random_standard_normal`` (numpy/random/src/
-   distributions), with 1024 layers instead of 256 (tables in simcore.ziggurat): of a word, the low
+   distributions), with 1024 layers instead of 256 (tables in simcore.backend.ziggurat): of a word, the low
    10 bits pick the layer, the next bit the sign, the next 52 the mantissa. A word whose point falls
    in its layer's test-free part (99.57 %; 98.5 % with 256 layers) is the normal; this loop over the
    block is branch-free and only flags the others.
@@ -39,7 +39,7 @@ import numpy as np
 
 from . import flags as flag_lists
 from . import ziggurat
-from ._jit import jit
+from . import jit
 
 MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
 MIX_2 = np.uint64(0x94D049BB133111EB)

@@ -1,9 +1,9 @@
-"""Optional cross-check of the survival sweep in NEST (config key `nest_crosscheck`, off by default).
+"""The chain of simcore as a peer runner's model, and NEST runs of it (project venv: imports simcore).
 
-NEST 3.10 runs in its own virtual environment (`make bench-peers`), through the runner
-bench/peers/nest_chain.py (iaf_psc_alpha, exact integration; background as two Poisson generators
-of +-J whose rates give the diffusion's mean and variance; see bench/peers/README.md). Its spikes are
-measured with simcore's own packet rule, so both systems are judged by the same estimator.
+``runner_model`` turns a simcore parameter set into the "model" block of a runner's job
+(bench/peers/_common.py); ``run_nest_trials`` runs nest_chain.py in NEST's own venv (created by
+`make bench-peers`) and returns the spikes of each trial. Used by peers.py and by the workflow's
+optional NEST cross-check (workflow/scripts/diesmann1999/crosscheck.py).
 """
 
 from __future__ import annotations
@@ -14,13 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .network import Drive, TrialSpikes
-from .packets import extract_packets
-from .params import Params
+from simcore.network import Drive, TrialSpikes
+from simcore.params import Params
 
-ROOT = Path(__file__).resolve().parent.parent
-RUNNER = ROOT / "bench" / "peers" / "nest_chain.py"
-NEST_PYTHON = ROOT / "bench" / "peers" / ".venvs" / "nest" / "bin" / "python"
+HERE = Path(__file__).resolve().parent
+RUNNER = HERE / "nest_chain.py"
+NEST_PYTHON = HERE / ".venvs" / "nest" / "bin" / "python"
 C_M = 250.0  # pF: NEST's membrane capacitance; only J = C_m w / (e tau_m) depends on it
 
 
@@ -32,15 +31,15 @@ def diffusion_rates(params: Params) -> tuple[float, float]:
 
 def nest_model(params: Params) -> dict:
     """The runner's "model" block for the diffusion-background chain of the pipeline's cross-check."""
-    if params.background != "diffusion" or params.integrator != "exact" or params.kernel != "one_over_e_peak":
+    if params.background != "diffusion" or params.integrator != "exact" or params.normalization != "one_over_e_peak":
         raise ValueError("the NEST cross-check mirrors the default model: exact integration, diffusion "
-                         "background, one_over_e_peak kernel")
+                         "background, one_over_e_peak normalization")
     return runner_model(params)
 
 
 def runner_model(params: Params) -> dict:
-    """The "model" block of a peer runner's job (bench/peers/_common.py): the chain's parameters,
-    NEST's background rates and the stationary initial law of `params`."""
+    """The "model" block of a peer runner's job: the chain's parameters, NEST's background rates and
+    the stationary initial law of `params`."""
     drive = Drive.of(params)
     nu_e, nu_i = diffusion_rates(params)
     return dict(
@@ -52,35 +51,20 @@ def runner_model(params: Params) -> dict:
     )
 
 
-def run_nest_point(params: Params, a: int, sigma: float, trials: int, seed: int, timeout: float = 3600):
-    """(a_out, sigma_out, t_out) arrays (trial, group) of NEST trials, measured by simcore.packets."""
+def run_nest_trials(params: Params, a: int, sigma: float, trials: int, seed: int, timeout: float = 3600):
+    """The spikes of `trials` NEST trials of packet (a, sigma), as simcore.network.TrialSpikes."""
     if not NEST_PYTHON.exists():
         raise RuntimeError(f"NEST is not installed ({NEST_PYTHON} missing): run `make bench-peers` first")
     job = {"model": nest_model(params), "options": {},
            "tasks": [{"kind": "chain", "a": int(a), "sigma": float(sigma), "trials": int(trials),
                       "seed": int(seed), "label": "pipeline", "keep_spikes": True}]}
     done = subprocess.run([str(NEST_PYTHON), str(RUNNER)], input=json.dumps(job), capture_output=True,
-                          text=True, cwd=RUNNER.parent, timeout=timeout)
+                          text=True, cwd=HERE, timeout=timeout)
     if done.returncode != 0:
         raise RuntimeError(f"NEST runner failed: {done.stderr.strip().splitlines()[-1:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])["results"][0]
-    trials_spikes = [
+    return [
         TrialSpikes(np.asarray(t["steps"], np.int64), np.asarray(t["neurons"], np.int64),
                     np.asarray(t["input_steps"], np.int64), None)
         for t in result["trials"]
     ]
-    return extract_packets(trials_spikes, params)
-
-
-def nest_survival(params: Params, a_values, sigma_values, trials: int, seed: int, min_fraction: float,
-                  confidence: float):
-    """Survival table (a, sigma, trials, survived, p, ci_low, ci_high, system="NEST")."""
-    from .analysis import survival_rows
-
-    points = [(a, sigma) for a in a_values for sigma in sigma_values]
-    survivors = []
-    for a, sigma in points:
-        a_out, _, _ = run_nest_point(params, a, sigma, trials, seed)
-        survivors.append(int((a_out[:, -1] >= min_fraction * params.group_size).sum()))
-    a, sigma = zip(*points)
-    return survival_rows(a, sigma, survivors, [trials] * len(points), confidence).assign(system="NEST 3.10")
