@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lock bench bench-peers clean
+.PHONY: run test lint setup lock bench bench-peers clean
 .DEFAULT_GOAL := run
 
 $(STAMP): requirements.lock pyproject.toml
@@ -22,8 +22,13 @@ run: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" snakemake --report results/report.html
 	@echo "Done: figures in results/figures/, tables in results/tables/, report: results/report.html"
 
-test: $(STAMP)
+test: lint
 	PATH="$(CURDIR)/$(BIN):$$PATH" python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/snakefmt --check .
 
 bench: $(STAMP)
 	$(BIN)/python bench/throughput.py

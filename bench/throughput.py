@@ -24,15 +24,22 @@ from __future__ import annotations
 import time
 
 _T0, _W0 = time.perf_counter(), time.time()  # --phases: the imports below are timed
-import json, os, platform, statistics, subprocess, sys, tempfile  # noqa: E401,E402
+import json  # noqa: E401,E402
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
 _T_NUMPY = time.perf_counter()
-import simcore._jit  # noqa: E402,F401  (sets numba's cache directory, then imports numba)
 import numba  # noqa: E402
+
+import simcore._jit  # noqa: E402,F401  (sets numba's cache directory, then imports numba)
 
 _T_NUMBA = time.perf_counter()
 import simcore.network as net  # noqa: E402
@@ -151,9 +158,19 @@ def sh(*cmd) -> str:
 # ---- sections -----------------------------------------------------------------------------------------
 def header():
     lscpu = dict(line.split(":", 1) for line in sh("lscpu").splitlines() if ":" in line)
-    cpu = ", ".join(f"{k.strip()} {lscpu[k].strip()}" for k in
-                    ("Model name", "CPU family", "Model", "Thread(s) per core", "L2 cache", "L3 cache",
-                     "Hypervisor vendor") if k in lscpu)
+    cpu = ", ".join(
+        f"{k.strip()} {lscpu[k].strip()}"
+        for k in (
+            "Model name",
+            "CPU family",
+            "Model",
+            "Thread(s) per core",
+            "L2 cache",
+            "L3 cache",
+            "Hypervisor vendor",
+        )
+        if k in lscpu
+    )
     with open("/proc/meminfo") as f:
         ram = int(f.readline().split()[1]) / 2**20
     dirty = sh("git", "status", "--porcelain", "--untracked-files=no", "--", "simcore")
@@ -161,10 +178,13 @@ def header():
     print(f"- date: {sh('date')}")
     print(f"- load at start (`uptime`): {sh('uptime')}")
     print(f"- CPU: {cpu}")
-    print(f"- cores: nproc {sh('nproc')}, os.cpu_count() {NCPU}, usable {len(os.sched_getaffinity(0))}; "
-          f"RAM {ram:.1f} GiB")
-    print(f"- python {platform.python_version()}, numba {numba.__version__}, numpy {np.__version__}; "
-          f"git {sh('git', 'rev-parse', '--short', 'HEAD')}{' + uncommitted changes in simcore/' if dirty else ''}\n")
+    print(
+        f"- cores: nproc {sh('nproc')}, os.cpu_count() {NCPU}, usable {len(os.sched_getaffinity(0))}; RAM {ram:.1f} GiB"
+    )
+    print(
+        f"- python {platform.python_version()}, numba {numba.__version__}, numpy {np.__version__}; "
+        f"git {sh('git', 'rev-parse', '--short', 'HEAD')}{' + uncommitted changes in simcore/' if dirty else ''}\n"
+    )
 
 
 def section_chain():
@@ -177,8 +197,9 @@ def section_chain():
         poisson = drive.kick_values.size > 1
         info[mode] = n_ns, drive.step.n_normals > 0 or poisson
         for threads in THREADS:
-            functions["chain", mode, threads] = (
-                lambda p=params, t=threads: net.simulate_chain(p, A, SIGMA, BATCH, SEED, threads=t))
+            functions["chain", mode, threads] = lambda p=params, t=threads: net.simulate_chain(
+                p, A, SIGMA, BATCH, SEED, threads=t
+            )
             if not info[mode][1]:
                 continue
 
@@ -192,8 +213,15 @@ def section_chain():
                 state = draws.new_state(np.random.SeedSequence(i))
                 n_neurons = p.n_groups * p.group_size
                 block = np.zeros(d.step.n_normals * n_neurons)
-                return roofline_draws(state, n, block, np.zeros(n_neurons if d.kick_values.size > 1 else 0),
-                                      d.kick_values, d.kick_cdf, d.kick_guide)
+                return roofline_draws(
+                    state,
+                    n,
+                    block,
+                    np.zeros(n_neurons if d.kick_values.size > 1 else 0),
+                    d.kick_values,
+                    d.kick_cdf,
+                    d.kick_guide,
+                )
 
             def generator(i, d=drive, n=n_ns):
                 return generator_draws(np.random.Generator(np.random.SFC64(i)), n, d.step.n_normals, d.kick_cdf)
@@ -202,9 +230,11 @@ def section_chain():
             functions["generator", mode, threads] = lambda gen=generator, run=on_threads: run(gen)
     timings = interleaved(functions)
 
-    print("| mode | threads | ms/trial (wall) | ns/neuron-step per core | CPU ms/trial | roofline ns/neuron-step "
-          "| kernel / roofline (<= 1.5x) | ms/trial/core (<= 5) | same draws via numpy Generator, ns/neuron-step "
-          "| other load, cores |")
+    print(
+        "| mode | threads | ms/trial (wall) | ns/neuron-step per core | CPU ms/trial | roofline ns/neuron-step "
+        "| kernel / roofline (<= 1.5x) | ms/trial/core (<= 5) | same draws via numpy Generator, ns/neuron-step "
+        "| other load, cores |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     results = {}
     for mode, (n_ns, noisy) in info.items():
@@ -216,31 +246,44 @@ def section_chain():
             roof = (timings["roof", mode, threads].median() / ROOF_TRIALS * 1e9 / n_ns) if noisy else None
             generator = (timings["generator", mode, threads].median() / ROOF_TRIALS * 1e9 / n_ns) if noisy else None
             ratio = per_core * 1e6 / n_ns / roof if noisy else None
-            results[mode, threads] = dict(ms=ms, per_core=per_core, cpu=cpu, roof=roof, ratio=ratio,
-                                          generator=generator, other=chain.other_cores)
-            print(f"| {mode} | {threads} | {ms:.2f} | {per_core * 1e6 / n_ns:.2f} | {cpu:.2f} | "
-                  + (f"{roof:.2f} | {ratio:.2f}x {'ok' if ratio <= TARGET_RATIO else 'MISSED'} | " if noisy
-                     else "- (no draws) | - | ")
-                  + f"{per_core:.2f} {'ok' if per_core <= TARGET_MS else 'MISSED'} | "
-                  + (f"{generator:.2f}" if noisy else "-") + f" | {chain.other_cores:.2f} |")
+            results[mode, threads] = dict(
+                ms=ms, per_core=per_core, cpu=cpu, roof=roof, ratio=ratio, generator=generator, other=chain.other_cores
+            )
+            print(
+                f"| {mode} | {threads} | {ms:.2f} | {per_core * 1e6 / n_ns:.2f} | {cpu:.2f} | "
+                + (
+                    f"{roof:.2f} | {ratio:.2f}x {'ok' if ratio <= TARGET_RATIO else 'MISSED'} | "
+                    if noisy
+                    else "- (no draws) | - | "
+                )
+                + f"{per_core:.2f} {'ok' if per_core <= TARGET_MS else 'MISSED'} | "
+                + (f"{generator:.2f}" if noisy else "-")
+                + f" | {chain.other_cores:.2f} |"
+            )
     print()
-    print("- ns/neuron-step per core = wall x threads / (1000 neurons x 1000 steps); for the default chain it"
-          " equals ms/trial/core. CPU ms/trial = process CPU time (all threads) / trials. Roofline = wall of"
-          " the draws alone per neuron-step and thread, made by the kernel's own functions in the kernel's"
-          " blocks (simcore.draws: 3 x 1000 normals per step exact, 1000 euler; 1000 uniforms + guide-table"
-          " inversion poisson), run on as many threads as the chain row, interleaved with it. The next"
-          " column draws the same numbers one call each through numba's numpy Generator(SFC64) methods"
-          " (`rng.standard_normal()`, `rng.random()` + `np.searchsorted`), the kernel's source before.")
+    print(
+        "- ns/neuron-step per core = wall x threads / (1000 neurons x 1000 steps); for the default chain it"
+        " equals ms/trial/core. CPU ms/trial = process CPU time (all threads) / trials. Roofline = wall of"
+        " the draws alone per neuron-step and thread, made by the kernel's own functions in the kernel's"
+        " blocks (simcore.draws: 3 x 1000 normals per step exact, 1000 euler; 1000 uniforms + guide-table"
+        " inversion poisson), run on as many threads as the chain row, interleaved with it. The next"
+        " column draws the same numbers one call each through numba's numpy Generator(SFC64) methods"
+        " (`rng.standard_normal()`, `rng.random()` + `np.searchsorted`), the kernel's source before."
+    )
     print("- other load = cores kept busy by other processes during that row's timed batches.")
     for mode in MODES:
         one, two = results[mode, 1], results[mode, 2]
         speedup = one["ms"] / two["ms"]
         if two["other"] > 0.25:
-            verdict = (f"; **2-thread numbers DISTURBED by other load ({two['other']:.2f} cores busy elsewhere in"
-                       " this machine); read the 1-thread and CPU columns**")
+            verdict = (
+                f"; **2-thread numbers DISTURBED by other load ({two['other']:.2f} cores busy elsewhere in"
+                " this machine); read the 1-thread and CPU columns**"
+            )
         elif speedup < 1.6:
-            verdict = ("; **2-thread numbers DISTURBED: poor scaling although no other load was seen in this"
-                       " machine (contention outside it, e.g. the VM's host); read the 1-thread columns**")
+            verdict = (
+                "; **2-thread numbers DISTURBED: poor scaling although no other load was seen in this"
+                " machine (contention outside it, e.g. the VM's host); read the 1-thread columns**"
+            )
         else:
             verdict = "; undisturbed"
         print(f"- {mode}: 2 threads {speedup:.2f}x faster than 1 (ideal 2x){verdict}")
@@ -250,8 +293,11 @@ def section_chain():
 
 def phases():
     """`--phases`: the phases of one fresh process, printed as JSON (run under `python -X importtime`)."""
-    out = {"import numpy": _T_NUMPY - _T0, "import numba (simcore._jit)": _T_NUMBA - _T_NUMPY,
-           "import simcore.network (rest)": _T_SIMCORE - _T_NUMBA}
+    out = {
+        "import numpy": _T_NUMPY - _T0,
+        "import numba (simcore._jit)": _T_NUMBA - _T_NUMPY,
+        "import simcore.network (rest)": _T_SIMCORE - _T_NUMBA,
+    }
 
     def timed(name, function):
         t = time.perf_counter()
@@ -259,15 +305,29 @@ def phases():
         out[name] = time.perf_counter() - t
 
     timed("numba CPU-target initialisation (1st dispatch of a cached 1-line function)", lambda: _noop(1))
-    timed("1st simulate_chain, 1 trial (loads _run from numba's cache)", lambda: net.simulate_chain(
-        Params(), A, SIGMA, 1, SEED, threads=1))
+    timed(
+        "1st simulate_chain, 1 trial (loads _run from numba's cache)",
+        lambda: net.simulate_chain(Params(), A, SIGMA, 1, SEED, threads=1),
+    )
     timed("2nd simulate_chain, 1 trial (warm)", lambda: net.simulate_chain(Params(), A, SIGMA, 1, SEED, threads=1))
     timed("import h5netcdf (h5py)", lambda: __import__("h5netcdf"))
     from simcore.cli import main
 
     with tempfile.TemporaryDirectory() as tmp:
-        argv = ["run", "--a", str(A), "--sigma", str(SIGMA), "--trials", "1", "-o", f"{tmp}/x.nc", "--quiet",
-                "--threads", "1"]
+        argv = [
+            "run",
+            "--a",
+            str(A),
+            "--sigma",
+            str(SIGMA),
+            "--trials",
+            "1",
+            "-o",
+            f"{tmp}/x.nc",
+            "--quiet",
+            "--threads",
+            "1",
+        ]
         timed("1st CLI run --trials 1 in-process (cli, packets, git rev-parse, write)", lambda: main(argv))
         timed("2nd CLI run --trials 1 in-process (warm)", lambda: main(argv))
     if "--freeze" in sys.argv:  # what the shutdown would cost if the job froze its objects before exit
@@ -294,17 +354,23 @@ def section_processes():
             "python -c pass": [PY, "-c", "pass"],
             'python -c "import simcore.network"': [PY, "-c", "import simcore.network"],
             'python -c "import simcore.dataset"': [PY, "-c", "import simcore.dataset"],
-            "python -m simcore run --a 100 --sigma 0.5 --trials 1 -o x.nc --quiet --threads 1":
-                run + ["--trials", "1", "--threads", "1"],
-            "python -m simcore run --a 100 --sigma 0.5 --trials 20 -o x.nc --quiet --threads 1":
-                run + ["--trials", "20", "--threads", "1"],
+            "python -m simcore run --a 100 --sigma 0.5 --trials 1 -o x.nc --quiet --threads 1": run
+            + ["--trials", "1", "--threads", "1"],
+            "python -m simcore run --a 100 --sigma 0.5 --trials 20 -o x.nc --quiet --threads 1": run
+            + ["--trials", "20", "--threads", "1"],
         }
         runs, frozen = [], []
 
         def phase_run(freeze):  # one `--phases` process: its phases, start-up and shutdown
             launched = time.time()
-            done = subprocess.run([PY, "-X", "importtime", __file__, "--phases"] + ["--freeze"] * freeze,
-                                  check=True, cwd=ROOT, env=env, capture_output=True, text=True)
+            done = subprocess.run(
+                [PY, "-X", "importtime", __file__, "--phases"] + ["--freeze"] * freeze,
+                check=True,
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+            )
             ended = time.time()
             times = json.loads(done.stdout.strip().splitlines()[-1])
             if freeze:
@@ -316,11 +382,14 @@ def section_processes():
                 if key.startswith("numba CPU-target"):
                     phase["... of which: import numba.np.arraymath"] = _importtime(done.stderr, "numba.np.arraymath")
                     phase["... ... of which: its BLAS probe imports scipy.linalg"] = _importtime(
-                        done.stderr, "scipy.linalg.cython_blas")
+                        done.stderr, "scipy.linalg.cython_blas"
+                    )
             runs.append({**phase, "python shutdown (exit)": shutdown})
 
-        functions = {name: (lambda c=cmd: subprocess.run(c, check=True, cwd=ROOT, env=env, capture_output=True))
-                     for name, cmd in commands.items()}
+        functions = {
+            name: (lambda c=cmd: subprocess.run(c, check=True, cwd=ROOT, env=env, capture_output=True))
+            for name, cmd in commands.items()
+        }
         functions["bench/throughput.py --phases"] = lambda: phase_run(False)
         functions["bench/throughput.py --phases --freeze"] = lambda: phase_run(True)
         timings = interleaved(functions)
@@ -332,42 +401,76 @@ def section_processes():
     t_pass, t1, t20 = (timings[k].median() for k in (list(commands)[0], list(commands)[3], list(commands)[4]))
     per_trial = (t20 - t1) / 19
     fixed = t1 - per_trial
-    print(f"\n- a trial inside a job costs (t20 - t1) / 19 = {per_trial * 1e3:.1f} ms; the fixed start-up cost of a"
-          f" job is t1 - one trial = **{fixed:.2f} s** (= {fixed / per_trial:.0f} trials; interpreter alone"
-          f" {t_pass:.3f} s).\n")
-    print(f"Phases of one fresh process (`bench/throughput.py --phases` under `-X importtime`, median of {REPEATS},"
-          " interleaved with the commands above):\n")
+    print(
+        f"\n- a trial inside a job costs (t20 - t1) / 19 = {per_trial * 1e3:.1f} ms; the fixed start-up cost of a"
+        f" job is t1 - one trial = **{fixed:.2f} s** (= {fixed / per_trial:.0f} trials; interpreter alone"
+        f" {t_pass:.3f} s).\n"
+    )
+    print(
+        f"Phases of one fresh process (`bench/throughput.py --phases` under `-X importtime`, median of {REPEATS},"
+        " interleaved with the commands above):\n"
+    )
     print("| phase | median s |")
     print("|---|---|")
     for key in runs[0]:
         print(f"| {key} | {statistics.median(r[key] for r in runs):.3f} |")
-    print(f"| ... the same shutdown if the process calls gc.freeze() before exit (as `python -m simcore` does"
-          f" since c682f43) | {statistics.median(frozen):.3f} |")
+    print(
+        f"| ... the same shutdown if the process calls gc.freeze() before exit (as `python -m simcore` does"
+        f" since c682f43) | {statistics.median(frozen):.3f} |"
+    )
     total = statistics.median(sum(v for k, v in r.items() if not k.startswith("...")) for r in runs)
     job = statistics.median(sum(v for k, v in r.items() if not k.startswith(("...", "2nd"))) for r in runs)
     print(f"| sum of the phases (compare the wall of `bench/throughput.py --phases` above) | {total:.3f} |")
     print(f"| ... without the '2nd' (warm) rows: what a `--trials 1` job goes through | {job:.3f} |")
     print()
     med = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
-    where = "; ".join(f"{label} {sum(v for k, v in med.items() if k.startswith(prefix)):.2f} s" for label, prefix in (
-        ("numpy", "import numpy"), ("numba import", "import numba"), ("numba target initialisation on first"
-         " dispatch", "numba CPU-target"), ("of which scipy.linalg via numba's BLAS probe", "... ... of which"),
-        ("h5netcdf/h5py", "import h5netcdf"), ("interpreter shutdown without gc.freeze()", "python shutdown")))
+    where = "; ".join(
+        f"{label} {sum(v for k, v in med.items() if k.startswith(prefix)):.2f} s"
+        for label, prefix in (
+            ("numpy", "import numpy"),
+            ("numba import", "import numba"),
+            ("numba target initialisation on first dispatch", "numba CPU-target"),
+            ("of which scipy.linalg via numba's BLAS probe", "... ... of which"),
+            ("h5netcdf/h5py", "import h5netcdf"),
+            ("interpreter shutdown without gc.freeze()", "python shutdown"),
+        )
+    )
     return fixed, per_trial, where + f"; with gc.freeze() (the CLI) {statistics.median(frozen):.2f} s"
 
 
 def section_sweep():
     points = len(SWEEP_A)
-    print(f"## A {points}-point x 20-trial sweep through the CLI (sigma 1.0, a = {SWEEP_A.start}..{SWEEP_A[-1]},"
-          f" one `python -m simcore run --trials 20` per point, sequential, default threads; median of"
-          f" {SWEEP_REPEATS} sweeps)\n")
+    print(
+        f"## A {points}-point x 20-trial sweep through the CLI (sigma 1.0, a = {SWEEP_A.start}..{SWEEP_A[-1]},"
+        f" one `python -m simcore run --trials 20` per point, sequential, default threads; median of"
+        f" {SWEEP_REPEATS} sweeps)\n"
+    )
     env = {k: v for k, v in os.environ.items() if k != "SYNFIRE_THREADS"}
     with tempfile.TemporaryDirectory() as tmp:
+
         def sweep():
             for a in SWEEP_A:
-                subprocess.run([PY, "-m", "simcore", "run", "--a", str(a), "--sigma", "1.0", "--trials", "20",
-                                "-o", f"{tmp}/a{a}.nc", "--quiet"], check=True, cwd=ROOT, env=env,
-                               capture_output=True)
+                subprocess.run(
+                    [
+                        PY,
+                        "-m",
+                        "simcore",
+                        "run",
+                        "--a",
+                        str(a),
+                        "--sigma",
+                        "1.0",
+                        "--trials",
+                        "20",
+                        "-o",
+                        f"{tmp}/a{a}.nc",
+                        "--quiet",
+                    ],
+                    check=True,
+                    cwd=ROOT,
+                    env=env,
+                    capture_output=True,
+                )
 
         t = Timing()
         for _ in range(SWEEP_REPEATS):
@@ -375,8 +478,10 @@ def section_sweep():
     total = t.median()
     print("| sweep | median s | min s | per point s | other load, cores |")
     print("|---|---|---|---|---|")
-    print(f"| {points} points x 20 trials | {total:.2f} | {min(t.wall):.2f} | {total / points:.3f} "
-          f"| {t.other_cores:.2f} |\n")
+    print(
+        f"| {points} points x 20 trials | {total:.2f} | {min(t.wall):.2f} | {total / points:.3f} "
+        f"| {t.other_cores:.2f} |\n"
+    )
     return total / points
 
 
@@ -388,13 +493,17 @@ def main():
     per_point = section_sweep()
     d = chain["exact + diffusion (default)", 1]
     print("## Summary\n")
-    print(f"- default chain, 1 thread: {d['ms']:.2f} ms/trial = {d['ratio']:.2f}x its draw roofline"
-          f" ({d['roof']:.2f} ns/neuron-step, i.e. {d['roof']:.1f} ms of draws per trial): "
-          f"{'meets' if d['ratio'] <= TARGET_RATIO else 'misses'} <= {TARGET_RATIO}x; "
-          f"{'meets' if d['per_core'] <= TARGET_MS else 'misses'} <= {TARGET_MS:g} ms/trial/core.")
-    print(f"- a CLI job costs {fixed:.2f} s of start-up + {per_trial * 1e3:.1f} ms per trial; a 20-trial sweep"
-          f" point costs {per_point:.2f} s of wall time, of which ~{20 * d['ms'] / 1e3:.2f} s is simulation"
-          f" (at the 1-thread rate).")
+    print(
+        f"- default chain, 1 thread: {d['ms']:.2f} ms/trial = {d['ratio']:.2f}x its draw roofline"
+        f" ({d['roof']:.2f} ns/neuron-step, i.e. {d['roof']:.1f} ms of draws per trial): "
+        f"{'meets' if d['ratio'] <= TARGET_RATIO else 'misses'} <= {TARGET_RATIO}x; "
+        f"{'meets' if d['per_core'] <= TARGET_MS else 'misses'} <= {TARGET_MS:g} ms/trial/core."
+    )
+    print(
+        f"- a CLI job costs {fixed:.2f} s of start-up + {per_trial * 1e3:.1f} ms per trial; a 20-trial sweep"
+        f" point costs {per_point:.2f} s of wall time, of which ~{20 * d['ms'] / 1e3:.2f} s is simulation"
+        f" (at the 1-thread rate)."
+    )
     print(f"- start-up: {where}.")
     print(f"- bench took {time.perf_counter() - started:.0f} s; load at end (`uptime`): {sh('uptime')}")
 

@@ -14,7 +14,11 @@ CHUNK = 100  # neurons per independent stream; fixed, so results do not depend o
 
 
 def background_stats(
-    params: Params, n_neurons: int, duration_ms: float, seed: int, burn_in_ms: float = 100.0,
+    params: Params,
+    n_neurons: int,
+    duration_ms: float,
+    seed: int,
+    burn_in_ms: float = 100.0,
     threads: int | None = None,
 ) -> dict:
     """Rate and V statistics with threshold, and V statistics of the free membrane (threshold off).
@@ -39,7 +43,11 @@ def background_stats(
         (chunk, size), free = job
         chunk_params = base.replace(group_size=size)
         trial = simulate_trial(
-            chunk_params, streams.trial_streams(seed, streams.BACKGROUND, 0, 0.0, chunk), no_input, drive=drive, stats_from_ms=burn_in_ms,
+            chunk_params,
+            streams.trial_streams(seed, streams.BACKGROUND, 0, 0.0, chunk),
+            no_input,
+            drive=drive,
+            stats_from_ms=burn_in_ms,
             u_threshold=math.inf if free else None,
         )
         return int((trial.steps > burn_in_steps).sum()), trial.membrane[0]

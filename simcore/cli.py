@@ -64,21 +64,28 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def with_set(p):
-        p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                       help="change a model parameter (repeatable); see `python -m simcore --help`")
+        p.add_argument(
+            "--set",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="change a model parameter (repeatable); see `python -m simcore --help`",
+        )
         return p
 
     run = with_set(sub.add_parser("run", help="simulate trials of one input packet, write NetCDF"))
     run.add_argument("--a", type=_nonnegative_int, required=True, help="spikes in the input packet")
     run.add_argument("--sigma", type=_nonnegative_float, required=True, help="packet jitter sd [ms]")
-    run.add_argument("--trials", type=_trial_range, default=range(20),
-                     help="N (trials 0..N-1) or START:STOP (default 20)")
+    run.add_argument(
+        "--trials", type=_trial_range, default=range(20), help="N (trials 0..N-1) or START:STOP (default 20)"
+    )
     run.add_argument("--seed", type=_nonnegative_int, default=1, help="random seed (default 1)")
     run.add_argument("--threads", type=_positive_int, default=None, help="default: all CPUs")
     run.add_argument("-o", "--output", required=True, help="NetCDF file to write")
     run.add_argument("--quiet", action="store_true", help="do not print the packet table")
-    run.add_argument("--params-json", default=None, metavar="JSON",
-                     help="model parameters as a JSON object (applied before --set)")
+    run.add_argument(
+        "--params-json", default=None, metavar="JSON", help="model parameters as a JSON object (applied before --set)"
+    )
 
     psp = with_set(sub.add_parser("psp", help="noise-free PSP of one input spike"))
     psp.add_argument("--json", action="store_true", help="print one JSON object")

@@ -96,6 +96,4 @@ def convention(name: str) -> Convention:
     try:
         return CONVENTIONS[name]
     except KeyError:
-        raise ValueError(
-            f"unknown normalization {name!r}; choose one of: {', '.join(CONVENTIONS)}"
-        ) from None
+        raise ValueError(f"unknown normalization {name!r}; choose one of: {', '.join(CONVENTIONS)}") from None

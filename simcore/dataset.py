@@ -33,14 +33,20 @@ def git_commit() -> str:
     """The commit of the source tree simcore runs from ("unknown" outside a git checkout)."""
     try:
         out = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True, text=True,
+            ["git", "rev-parse", "HEAD"],
+            cwd=Path(__file__).parent,
+            capture_output=True,
+            text=True,
             timeout=5,
         )
         commit = out.stdout.strip()
         if out.returncode == 0 and commit:
             dirty = subprocess.run(
-                ["git", "status", "--porcelain", "--untracked-files=no"], cwd=Path(__file__).parent,
-                capture_output=True, text=True, timeout=5,
+                ["git", "status", "--porcelain", "--untracked-files=no"],
+                cwd=Path(__file__).parent,
+                capture_output=True,
+                text=True,
+                timeout=5,
             ).stdout.strip()
             return commit + ("-dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
@@ -60,11 +66,23 @@ def point_contents(params: Params, a: int, sigma: float, seed: int, trial_ids, t
         "a_out": (dims, a_out, {"long_name": "spikes in the packet", "units": "1"}),
         "sigma_out": (dims, sigma_out, {"long_name": "temporal spread (sd) of the packet", "units": "ms"}),
         "t_out": (dims, t_out, {"long_name": "mean time of the packet", "units": "ms"}),
-        "input_time": (("trial", "input"), inputs * params.dt, {"long_name": "input packet spike times", "units": "ms"}),
+        "input_time": (
+            ("trial", "input"),
+            inputs * params.dt,
+            {"long_name": "input packet spike times", "units": "ms"},
+        ),
         "spike_count": ("trial", counts, {"long_name": "spikes per trial", "sample_dimension": "spike"}),
         "spike_time": ("spike", steps * params.dt, {"long_name": "spike time", "units": "ms"}),
-        "spike_group": ("spike", (neurons // params.group_size).astype(np.int16), {"long_name": "group of the spiking neuron"}),
-        "spike_neuron": ("spike", (neurons % params.group_size).astype(np.int16), {"long_name": "neuron index within its group"}),
+        "spike_group": (
+            "spike",
+            (neurons // params.group_size).astype(np.int16),
+            {"long_name": "group of the spiking neuron"},
+        ),
+        "spike_neuron": (
+            "spike",
+            (neurons % params.group_size).astype(np.int16),
+            {"long_name": "neuron index within its group"},
+        ),
     }
     coords = {
         "trial": ("trial", np.asarray(list(trial_ids), dtype=np.int64), {}),
@@ -131,7 +149,7 @@ def run_point(params: Params, a: int, sigma: float, trials, seed: int, threads: 
 
 def write_netcdf(ds, path) -> Path:
     """Write `ds` to `path` atomically (temporary file + rename)."""
-    encoding = {name: ENCODING for name in ds.data_vars}
+    encoding = dict.fromkeys(ds.data_vars, ENCODING)
     return write_atomically(lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf", encoding=encoding), path)
 
 

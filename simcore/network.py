@@ -43,7 +43,7 @@ class Drive:
     cov_factor: np.ndarray  # lower factor of its stationary covariance
 
     @classmethod
-    def of(cls, params: Params) -> "Drive":
+    def of(cls, params: Params) -> Drive:
         mu, s, lam_exc, lam_inh = 0.0, 0.0, 0.0, 0.0  # lam: input spikes per step
         if params.background == "diffusion":
             mu, s = params.mu, params.s
@@ -73,6 +73,7 @@ def skellam_pmf(lam_exc: float, lam_inh: float, tail: float = 1e-17):
     by convolving the two Poisson distributions; drawing it by inversion needs one uniform number
     per neuron and step instead of two Poisson draws.
     """
+
     def poisson_pmf(lam):
         if lam <= 0:
             return np.ones(1)
@@ -183,14 +184,26 @@ def simulate_trial(
     # (the arguments copy the initial state and the draw state, so a rerun replays identical numbers).
     capacity = n_neurons * 2 + int(n_neurons * params.t_stop * 0.05)
     while True:
-        arguments = run_arguments(params, drive, trial.draw_state, state, input_steps, capacity=capacity,
-                                  stats_from_step=stats_from, u_threshold=u_threshold)
+        arguments = run_arguments(
+            params,
+            drive,
+            trial.draw_state,
+            state,
+            input_steps,
+            capacity=capacity,
+            stats_from_step=stats_from,
+            u_threshold=u_threshold,
+        )
         n_spikes = chain._run(**arguments)
         if n_spikes <= capacity:
             break
         capacity = n_spikes
-    return TrialSpikes(arguments["spike_step"][:n_spikes], arguments["spike_neuron"][:n_spikes],
-                       input_steps.astype(np.int32), arguments["stats"])
+    return TrialSpikes(
+        arguments["spike_step"][:n_spikes],
+        arguments["spike_neuron"][:n_spikes],
+        input_steps.astype(np.int32),
+        arguments["stats"],
+    )
 
 
 def default_threads() -> int:

@@ -50,9 +50,7 @@ def packet_sequence(
     previous_sd = float(input_times.std(ddof=1)) if input_times.size > 1 else 0.0
     for k, times in enumerate(group_times):
         expected = previous_t + (params.delay if k > 0 else 0.0)
-        half = min(
-            max(params.window_half_width, params.window_n_sd * previous_sd), params.window_max_half_width
-        )
+        half = min(max(params.window_half_width, params.window_n_sd * previous_sd), params.window_max_half_width)
         inside = times[(times >= expected - half) & (times <= expected + half + params.window_latency)]
         packet = _clip(inside, params.clip_n_sd)
         if packet.size < params.min_packet_spikes:

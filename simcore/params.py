@@ -27,7 +27,12 @@ def _p(default, unit, doc, section, *, low=None, high=None, low_open=False, choi
     return field(
         default=default,
         metadata=dict(
-            unit=unit, doc=doc, section=section, low=low, high=high, low_open=low_open,
+            unit=unit,
+            doc=doc,
+            section=section,
+            low=low,
+            high=high,
+            low_open=low_open,
             choices=choices,
         ),
     )
@@ -42,18 +47,25 @@ class Params:
     v_threshold: float = _p(-55.0, "mV", "firing threshold", "neuron")
     t_ref: float = _p(1.0, "ms", "absolute refractory period", "neuron", low=0)
     clamp_refractory: bool = _p(
-        True, "", "hold V at v_reset while refractory (NEST, BrainPy; the Brian2 example does not)",
+        True,
+        "",
+        "hold V at v_reset while refractory (NEST, BrainPy; the Brian2 example does not)",
         "neuron",
     )
     # synapse
     tau_s: float = _p(0.325, "ms", "synaptic (alpha) time constant", "synapse", low=0, low_open=True)
     w: float = _p(
-        4.86, "mV", "chain synapse weight (y += w * jump_factor(normalization); mV in the default one)",
+        4.86,
+        "mV",
+        "chain synapse weight (y += w * jump_factor(normalization); mV in the default one)",
         "synapse",
     )
     normalization: str = _p(
-        DEFAULT_CONVENTION, "", "normalization convention of the chain synapses' alpha kernel (docs/kernels.md)",
-        "synapse", choices=tuple(CONVENTIONS),
+        DEFAULT_CONVENTION,
+        "",
+        "normalization convention of the chain synapses' alpha kernel (docs/kernels.md)",
+        "synapse",
+        choices=tuple(CONVENTIONS),
     )
     delay: float = _p(5.0, "ms", "synaptic delay between successive groups", "synapse", low=0, low_open=True)
     # chain
@@ -68,8 +80,11 @@ class Params:
     n_inh: int = _p(2400, "", "poisson background: inhibitory inputs per neuron", "background", low=0)
     rate_inh: float = _p(12.5, "Hz", "poisson background: rate of each inhibitory input", "background", low=0)
     w_bg: float = _p(
-        4.86, "mV", "poisson background: y jump per input spike (+ exc, - inh), independent of normalization",
-        "background", low=0,
+        4.86,
+        "mV",
+        "poisson background: y jump per input spike (+ exc, - inh), independent of normalization",
+        "background",
+        low=0,
     )
     # simulation
     dt: float = _p(0.1, "ms", "time step", "simulation", low=0, low_open=True)
@@ -77,39 +92,62 @@ class Params:
     t0: float = _p(20.0, "ms", "mean time of the input pulse packet", "simulation", low=0)
     integrator: str = _p("exact", "", "exact (propagator) or euler (Euler-Maruyama)", "simulation", choices=INTEGRATORS)
     initial_state: str = _p(
-        "stationary", "", "stationary: free-membrane stationary law below threshold; rest: all at rest",
-        "simulation", choices=INITIAL_STATES,
+        "stationary",
+        "",
+        "stationary: free-membrane stationary law below threshold; rest: all at rest",
+        "simulation",
+        choices=INITIAL_STATES,
     )
     # packet window rule (see simcore.packets)
     window_half_width: float = _p(
-        2.0, "ms", "packet window: minimum half width around the expected arrival", "packets", low=0,
+        2.0,
+        "ms",
+        "packet window: minimum half width around the expected arrival",
+        "packets",
+        low=0,
     )
     window_n_sd: float = _p(
-        3.0, "", "packet window: half width in units of the previous packet's sigma", "packets", low=0,
+        3.0,
+        "",
+        "packet window: half width in units of the previous packet's sigma",
+        "packets",
+        low=0,
     )
     window_max_half_width: float = _p(
-        10.0, "ms", "packet window: maximum half width (stops a dying packet's window from growing"
-        " until it is filled with background)", "packets", low=0,
+        10.0,
+        "ms",
+        "packet window: maximum half width (stops a dying packet's window from growing"
+        " until it is filled with background)",
+        "packets",
+        low=0,
     )
     window_latency: float = _p(
-        3.0, "ms", "packet window: extra room after the expected arrival for the response latency",
-        "packets", low=0,
+        3.0,
+        "ms",
+        "packet window: extra room after the expected arrival for the response latency",
+        "packets",
+        low=0,
     )
     clip_n_sd: float = _p(
-        3.0, "", "packet estimate: sigma-clipping of background spikes (0 = no clipping)", "packets", low=0,
+        3.0,
+        "",
+        "packet estimate: sigma-clipping of background spikes (0 = no clipping)",
+        "packets",
+        low=0,
     )
     min_packet_spikes: int = _p(
-        10, "", "packet estimate: fewer spikes than this in the window mean the packet is dead",
-        "packets", low=1,
+        10,
+        "",
+        "packet estimate: fewer spikes than this in the window mean the packet is dead",
+        "packets",
+        low=1,
     )
 
     def __post_init__(self):
         for f in dataclasses.fields(self):
             _check_field(f, getattr(self, f.name))
         if self.v_threshold <= self.v_reset:
-            raise ParameterError(
-                f"v_threshold ({self.v_threshold} mV) must be above v_reset ({self.v_reset} mV)"
-            )
+            raise ParameterError(f"v_threshold ({self.v_threshold} mV) must be above v_reset ({self.v_reset} mV)")
         for name in ("delay", "t_ref", "t0", "t_stop"):
             steps = getattr(self, name) / self.dt
             if abs(steps - round(steps)) > 1e-6 * max(1.0, steps):
@@ -139,13 +177,13 @@ class Params:
         return self.w * CONVENTIONS[self.normalization].jump_factor(self.tau_s)
 
     # ---- construction, serialisation ---------------------------------------------------------
-    def replace(self, **changes) -> "Params":
+    def replace(self, **changes) -> Params:
         unknown = set(changes) - set(names())
         if unknown:
             raise ParameterError(_unknown_message(sorted(unknown)[0]))
         return dataclasses.replace(self, **changes)
 
-    def with_overrides(self, assignments: list[str] | dict) -> "Params":
+    def with_overrides(self, assignments: list[str] | dict) -> Params:
         """Apply `name=value` strings (CLI) or a {name: value} mapping (config)."""
         if isinstance(assignments, dict):
             items = list(assignments.items())
@@ -170,7 +208,7 @@ class Params:
         return json.dumps(self.to_dict(), sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> "Params":
+    def from_json(cls, text: str) -> Params:
         return cls().with_overrides(json.loads(text))
 
 
@@ -231,9 +269,7 @@ def _check_field(f: dataclasses.Field, value) -> None:
     unit = f" {meta['unit']}" if meta["unit"] else ""
     if meta["choices"] is not None:
         if value not in meta["choices"]:
-            raise ParameterError(
-                f"{f.name} = {value!r} is not allowed; choose one of: {', '.join(meta['choices'])}"
-            )
+            raise ParameterError(f"{f.name} = {value!r} is not allowed; choose one of: {', '.join(meta['choices'])}")
         return
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return

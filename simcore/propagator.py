@@ -91,9 +91,7 @@ class StepMap:
     n_normals: int  # standard normals drawn per neuron and step (0, 1 or 3)
 
 
-def step_map(
-    tau_s: float, tau_m: float, mu: float, s: float, h: float, integrator: str = "exact"
-) -> StepMap:
+def step_map(tau_s: float, tau_m: float, mu: float, s: float, h: float, integrator: str = "exact") -> StepMap:
     """The one-step map of the subthreshold dynamics for the given integrator."""
     if integrator not in INTEGRATORS:
         raise ValueError(f"integrator must be one of {INTEGRATORS}, got {integrator!r}")

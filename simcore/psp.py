@@ -14,7 +14,7 @@ import numpy as np
 from .params import Params
 from .propagator import drift_matrix, expm, step_map
 
-X, U = 1, 2  # rows of the state (y, x, U)
+Y, X, U = 0, 1, 2  # rows of the state (y, x, U)
 
 
 def _response(params: Params, row: int, t: float) -> float:
@@ -23,11 +23,16 @@ def _response(params: Params, row: int, t: float) -> float:
     return params.chain_jump * expm(drift * t)[row, 0]
 
 
-def _maximise(f, lo: float, hi: float) -> tuple[float, float]:
-    from scipy.optimize import minimize_scalar
-
-    best = minimize_scalar(lambda t: -f(t), bounds=(lo, hi), method="bounded", options={"xatol": 1e-10})
-    return float(best.x), float(f(best.x))
+def _bisect(predicate, low: float, high: float) -> float:
+    """The point where predicate(t) turns from True (at low) to False (at high), to the last bit."""
+    while True:
+        middle = 0.5 * (low + high)
+        if middle in (low, high):
+            return low
+        if predicate(middle):
+            low = middle
+        else:
+            high = middle
 
 
 def grid_trace(params: Params, duration_ms: float = 50.0) -> np.ndarray:
@@ -43,51 +48,45 @@ def grid_trace(params: Params, duration_ms: float = 50.0) -> np.ndarray:
 
 def continuous_peak(params: Params, trace: np.ndarray | None = None) -> tuple[float, float]:
     """(time, value) of the exact PSP's peak: where dU/dt = (x - U) / tau_m changes sign, found by
-    bisection to the last bit between the grid peak -+ 2 dt (NumPy only: the Snakefile calls this
-    through weight_for_psp_peak, and every job parses the Snakefile)."""
+    bisection to the last bit between the grid peak -+ 2 dt. For a negative weight it is the trough."""
+    unit = params.replace(w=1.0, normalization="one_over_e_peak")  # the shape; the amplitude scales
     if trace is None:
-        trace = grid_trace(params, duration_ms=max(50.0, 10 * params.tau_m))
-    t_grid = (int(np.argmax(trace)) + 1) * params.dt
+        trace = grid_trace(unit, duration_ms=max(50.0, 10 * params.tau_m))
+    t_grid = (int(np.argmax(np.abs(trace))) + 1) * params.dt
     low, high = max(1e-9, t_grid - 2 * params.dt), t_grid + 2 * params.dt
-    while True:
-        middle = 0.5 * (low + high)
-        if middle in (low, high):
-            return float(low), float(_response(params, U, low))
-        if _response(params, X, middle) > _response(params, U, middle):  # still rising
-            low = middle
-        else:
-            high = middle
+    t_peak = _bisect(lambda t: _response(unit, X, t) > _response(unit, U, t), low, high)
+    return float(t_peak), float(_response(params, U, t_peak))
 
 
 def psp(params: Params) -> dict:
-    """Peak and time to peak of the PSP (grid and continuous), its half-width, the synaptic input's peak and area."""
-    from scipy.optimize import brentq
-
+    """Peak and time to peak of the PSP (grid and continuous), its half-width, the synaptic input's
+    peak and area. Amplitudes scale with the y jump w * jump_factor (negative for a negative w);
+    times and the half-width are those of the response's shape. NumPy only (no SciPy)."""
+    unit = params.replace(w=1.0, normalization="one_over_e_peak")  # y jump 1: the shape
+    scale = params.chain_jump
     trace = grid_trace(params, duration_ms=max(50.0, 10 * params.tau_m))
-    i = int(np.argmax(trace))
-    t_grid = (i + 1) * params.dt
-    f = lambda t: _response(params, U, t)  # noqa: E731
-    t_peak, peak = continuous_peak(params, trace)
-    half = lambda t: f(t) - peak / 2  # noqa: E731
-    rise = brentq(half, 1e-12, t_peak, xtol=1e-12)
-    fall_hi = t_peak
-    while half(fall_hi) > 0:
-        fall_hi *= 2
-    fall = brentq(half, t_peak, fall_hi, xtol=1e-12)
-    synaptic_t_peak, synaptic_peak = _maximise(lambda t: _response(params, X, t), 0.0, 10 * params.tau_s)
+    i = int(np.argmax(np.abs(trace)))
+    t_peak, unit_peak = continuous_peak(unit)
+    half = unit_peak / 2
+    rise = _bisect(lambda t: _response(unit, U, t) < half, 0.0, t_peak)
+    fall_high = 2 * t_peak
+    while _response(unit, U, fall_high) > half:
+        fall_high *= 2
+    fall = _bisect(lambda t: _response(unit, U, t) > half, t_peak, fall_high)
+    synaptic_t_peak = _bisect(lambda t: _response(unit, Y, t) > _response(unit, X, t), 0.0, 10 * params.tau_s)
     inverse = np.linalg.inv(drift_matrix(params.tau_s, params.tau_m))
     return {
         "integrator": params.integrator,
         "normalization": params.normalization,
         "w": params.w,
         "peak_mv": float(trace[i]),
-        "t_peak_ms": float(t_grid),
-        "continuous_peak_mv": peak,
+        "t_peak_ms": float((i + 1) * params.dt),
+        "continuous_peak_mv": float(scale * unit_peak),
         "continuous_t_peak_ms": t_peak,
         "half_width_ms": float(fall - rise),
-        "synaptic_peak_mv": synaptic_peak,
-        "synaptic_t_peak_ms": synaptic_t_peak,
-        "synaptic_area_mv_ms": float(-params.chain_jump * inverse[X, 0]),
+        "synaptic_peak_mv": float(scale * _response(unit, X, synaptic_t_peak)),
+        "synaptic_t_peak_ms": float(synaptic_t_peak),
+        "synaptic_area_mv_ms": float(-scale * inverse[X, 0]),
     }
 
 
@@ -97,6 +96,8 @@ def weight_for_psp_peak(params: Params, peak_mv: float, on_grid: bool = False) -
     The noise-free PSP is linear in w, so w = peak_mv / (peak at unit weight).
     """
     unit = params.replace(w=1.0)
+    if peak_mv == 0 or not np.isfinite(peak_mv):
+        raise ValueError(f"the PSP peak must be a finite, non-zero number of mV, got {peak_mv}")
     if on_grid:
         return peak_mv / float(grid_trace(unit, duration_ms=max(50.0, 10 * unit.tau_m)).max())
     return peak_mv / continuous_peak(unit)[1]

@@ -8,7 +8,9 @@ import pytest
 
 
 def simcore(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "simcore", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "simcore", *args], capture_output=True, text=True, cwd=cwd, timeout=300
+    )
 
 
 @pytest.mark.parametrize(
@@ -37,8 +39,23 @@ def test_bad_input_gives_one_line_and_nonzero_exit(args, needle, tmp_path):
 
 
 def test_a_above_group_size_is_fine(tmp_path):
-    result = simcore("run", "--a", "150", "--sigma", "0", "--trials", "1", "-o", "p.nc", "--quiet",
-                     "--set", "n_groups=2", "--set", "t_stop=40", cwd=tmp_path)
+    result = simcore(
+        "run",
+        "--a",
+        "150",
+        "--sigma",
+        "0",
+        "--trials",
+        "1",
+        "-o",
+        "p.nc",
+        "--quiet",
+        "--set",
+        "n_groups=2",
+        "--set",
+        "t_stop=40",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "p.nc").is_file()
 

@@ -71,9 +71,22 @@ def test_workflow_stops_before_any_job(tmp_path):
     bad = _broken(["grid", "sigma"], [0.5, -1.0])
     (tmp_path / "bad.yaml").write_text(yaml.safe_dump(bad))
     result = subprocess.run(
-        [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(tmp_path),
-         "--configfile", str(tmp_path / "bad.yaml"), "--cores", "1"],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "-s",
+            str(ROOT / "Snakefile"),
+            "-d",
+            str(tmp_path),
+            "--configfile",
+            str(tmp_path / "bad.yaml"),
+            "--cores",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode != 0
     assert "grid.sigma[1]" in result.stdout + result.stderr
@@ -82,9 +95,20 @@ def test_workflow_stops_before_any_job(tmp_path):
 
 def test_lint_reports_only_missing_software_environments():
     result = subprocess.run(
-        [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "--lint",
-         "--configfile", str(ROOT / ".test" / "config" / "config.yaml")],
-        capture_output=True, text=True, timeout=300, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "-s",
+            str(ROOT / "Snakefile"),
+            "--lint",
+            "--configfile",
+            str(ROOT / ".test" / "config" / "config.yaml"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
     )
     text = result.stdout + result.stderr
     lints = {line.strip() for line in text.splitlines() if line.startswith("    * ")}
@@ -96,11 +120,13 @@ def test_lint_reports_only_missing_software_environments():
 def test_the_simulator_package_stands_alone():
     """simcore imports neither the plotting stack nor snakemake nor the workflow, and reads no file
     outside its own folder."""
-    code = ("import sys, pkgutil, importlib, simcore; "
-            "[importlib.import_module(m.name) for m in pkgutil.walk_packages(simcore.__path__, 'simcore.') "
-            "if m.name != 'simcore.__main__']; "
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'matplotlib', 'seaborn', 'snakemake', "
-            "'diesmann1999'}))")
+    code = (
+        "import sys, pkgutil, importlib, simcore; "
+        "[importlib.import_module(m.name) for m in pkgutil.walk_packages(simcore.__path__, 'simcore.') "
+        "if m.name != 'simcore.__main__']; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'matplotlib', 'seaborn', 'snakemake', "
+        "'diesmann1999'}))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/", check=True)
     assert out.stdout.strip() == "[]"
     sources = "\n".join(p.read_text() for p in (ROOT / "simcore").rglob("*.py"))

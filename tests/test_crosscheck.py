@@ -34,13 +34,32 @@ def test_only_the_default_model_is_mirrored():
 @pytest.mark.skipif(not NEST_PYTHON.exists(), reason="NEST not installed: `make bench-peers` creates its venv")
 def test_workflow_overlays_nest(tmp_path):
     config = yaml.safe_load((ROOT / ".test" / "config" / "config.yaml").read_text())
-    config.update(bifurcation={"enabled": False}, normalization={"enabled": False}, rasters=[], window_variants={},
-                  nest_crosscheck={"enabled": True, "sigma": [0.5], "trials": 4})
+    config.update(
+        bifurcation={"enabled": False},
+        normalization={"enabled": False},
+        rasters=[],
+        window_variants={},
+        nest_crosscheck={"enabled": True, "sigma": [0.5], "trials": 4},
+    )
     (tmp_path / "c.yaml").write_text(yaml.safe_dump(config))
     result = subprocess.run(
-        [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(tmp_path),
-         "--configfile", str(tmp_path / "c.yaml"), "--cores", "2", "results/figures/nest_crosscheck.png"],
-        capture_output=True, text=True, timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "-s",
+            str(ROOT / "Snakefile"),
+            "-d",
+            str(tmp_path),
+            "--configfile",
+            str(tmp_path / "c.yaml"),
+            "--cores",
+            "2",
+            "results/figures/nest_crosscheck.png",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     nest = pd.read_csv(tmp_path / "results" / "nest" / "survival.csv").set_index("a")

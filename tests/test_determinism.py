@@ -4,14 +4,22 @@ import numpy as np
 import pytest
 
 from simcore.dataset import open_point, run_dataset, write_netcdf
-
 from simcore.params import Params
 
 PARAMS = Params(t_stop=60.0, n_groups=6)
 
 
 def _same(ds1, ds2):
-    for name in ("a_out", "sigma_out", "t_out", "spike_time", "spike_group", "spike_neuron", "spike_count", "input_time"):
+    for name in (
+        "a_out",
+        "sigma_out",
+        "t_out",
+        "spike_time",
+        "spike_group",
+        "spike_neuron",
+        "spike_count",
+        "input_time",
+    ):
         np.testing.assert_array_equal(ds1[name].values, ds2[name].values, err_msg=name)
 
 
@@ -55,7 +63,9 @@ def test_netcdf_round_trip(tmp_path):
 
     assert params_of(back) == PARAMS
     frame = spikes_frame(back)
-    assert len(frame) == back.sizes["spike"] and frame.groupby("trial").size().tolist() == back.spike_count.values.tolist()
+    assert (
+        len(frame) == back.sizes["spike"] and frame.groupby("trial").size().tolist() == back.spike_count.values.tolist()
+    )
 
 
 @pytest.mark.parametrize("content", [b"", b"\x89HDF\r\n\x1a\n" + b"\0" * 100, b"not netcdf at all"])
@@ -103,7 +113,9 @@ def test_every_jitted_function_lives_in_the_backend_and_keys_the_cache(tmp_path)
     from simcore.sources import folder_digest
 
     package = Path(backend.__file__).parent.parent
-    outside = [p.name for p in package.glob("*.py") if any(s in p.read_text() for s in ("@jit", "import numba", "from numba"))]
+    outside = [
+        p.name for p in package.glob("*.py") if any(s in p.read_text() for s in ("@jit", "import numba", "from numba"))
+    ]
     assert outside == [], "jitted code belongs in simcore/backend"
     assert Path(numba.config.CACHE_DIR).name == backend.kernel_digest() == folder_digest(backend.FOLDER)
     copy = shutil.copytree(backend.FOLDER, tmp_path / "backend", ignore=shutil.ignore_patterns("__pycache__"))

@@ -7,16 +7,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numba.np.random import _constants as numpy_ziggurat  # NumPy's tables, as numba ships them
+from reference import GOLDEN, ReferenceDraws, splitmix_word
 from scipy import stats
 
-from reference import GOLDEN, ReferenceDraws, splitmix_word
 from simcore.backend import draws, ziggurat
 
 # SplitMix64 seeded with 0: the published first outputs of Vigna's splitmix64.c.
 SPLITMIX_SEED_0 = [0xE220A8397B1DCDAF, 0x6E789E6AA1B965F4, 0x06C45D188009454F, 0xF88BB8A8724C81EC]
 
 
-def _state(key, fixup_key=12345, gamma=GOLDEN, fixup_gamma=draws.stream_gamma(777)):
+FIXUP_GAMMA = draws.stream_gamma(777)
+
+
+def _state(key, fixup_key=12345, gamma=GOLDEN, fixup_gamma=FIXUP_GAMMA):
     return np.array([key, gamma, 0, fixup_key, fixup_gamma, 0], dtype=np.uint64)
 
 
@@ -50,8 +53,12 @@ def test_the_1024_layer_tables_close():
 
 
 @settings(max_examples=40, deadline=None)
-@given(key=st.integers(0, 2**64 - 1), fixup_key=st.integers(0, 2**64 - 1), gamma=st.integers(0, 2**64 - 1),
-       n=st.integers(1, 400))
+@given(
+    key=st.integers(0, 2**64 - 1),
+    fixup_key=st.integers(0, 2**64 - 1),
+    gamma=st.integers(0, 2**64 - 1),
+    n=st.integers(1, 400),
+)
 def test_normal_blocks_equal_the_reference_bit_for_bit(key, fixup_key, gamma, n):
     state = _state(key, fixup_key, draws.stream_gamma(gamma), draws.stream_gamma(gamma >> 1))
     reference = ReferenceDraws(state)

@@ -4,8 +4,8 @@ import math
 
 import numpy as np
 import pytest
-
 from reference import reference_trial
+
 from simcore import rng as streams
 from simcore.backend import chain
 from simcore.network import Drive, draw_initial_state, draw_packet_steps, run_arguments

@@ -5,11 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from simcore.dataset import run_dataset
 from diesmann1999.normalization import ODE_FORMS, conventions_table, convolved, issue_577, lif_spike_train, ode_response
 from simcore.conventions import CONVENTIONS, convention
-from simcore.params import Params
-from simcore.psp import psp, weight_for_psp_peak
 
 
 @pytest.mark.parametrize("tau", [8.6, 0.325])
@@ -58,4 +55,5 @@ def test_conventions_table_values():
     assert table.loc["unit_area", "area_ms"] == pytest.approx(1.0)
     # w (y += w form) = e * J (peak form)
     assert table.loc["one_over_e_peak", "weight_for_psp_mv"] == pytest.approx(
-        math.e * table.loc["peak_normalized", "weight_for_psp_mv"], rel=1e-9)
+        math.e * table.loc["peak_normalized", "weight_for_psp_mv"], rel=1e-9
+    )

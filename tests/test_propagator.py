@@ -23,9 +23,7 @@ def test_propagator_closed_form():
     # y' = -a y, x' = a (y - x), U' = b (x - U): solve by hand for z(0) = e_y, e_x, e_U
     a, b, h = 1 / TAU_S, 1 / TAU_M, H
     ea, eb = np.exp(-a * h), np.exp(-b * h)
-    p20 = a * b * (
-        eb / (a - b) ** 2 - ea / (a - b) ** 2 - h * ea / (a - b)
-    )  # U response to a unit y jump
+    p20 = a * b * (eb / (a - b) ** 2 - ea / (a - b) ** 2 - h * ea / (a - b))  # U response to a unit y jump
     p21 = b * (eb - ea) / (a - b)
     expected = np.array([[ea, 0, 0], [a * h * ea, ea, 0], [p20, p21, eb]])
     mapping = step_map(TAU_S, TAU_M, 25.27, 39.24, H, "exact")

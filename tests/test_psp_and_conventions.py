@@ -83,8 +83,9 @@ def test_continuous_peak_equals_scipys_maximum(overrides):
 
     params = Params(**overrides)
     t_peak, peak = continuous_peak(params)
-    best = minimize_scalar(lambda t: -_response(params, U, t), bounds=(0.01, 50.0), method="bounded",
-                           options={"xatol": 1e-12})
+    best = minimize_scalar(
+        lambda t: -_response(params, U, t), bounds=(0.01, 50.0), method="bounded", options={"xatol": 1e-12}
+    )
     assert t_peak == pytest.approx(best.x, abs=1e-6)  # the maximum is flat: time to 1e-6 ms
     assert peak == pytest.approx(-best.fun, rel=1e-13)
 
@@ -94,12 +95,14 @@ def test_parsing_the_workflow_config_does_not_import_scipy():
     import subprocess
     import sys
 
-    code = ("import sys, yaml; sys.path.insert(0, 'workflow/scripts'); "
-            "from diesmann1999.config import validate_config; from diesmann1999.variants import variants; "
-            "c = validate_config(yaml.safe_load(open('config/config.yaml'))); "
-            "variants(**{k: c[k] for k in ('model', 'grid', 'trials', 'trials_per_job', 'seed', 'bifurcation', "
-            "'normalization')}); "
-            "print(sorted(m for m in sys.modules if m.startswith('scipy')))")
+    code = (
+        "import sys, yaml; sys.path.insert(0, 'workflow/scripts'); "
+        "from diesmann1999.config import validate_config; from diesmann1999.variants import variants; "
+        "c = validate_config(yaml.safe_load(open('config/config.yaml'))); "
+        "variants(**{k: c[k] for k in ('model', 'grid', 'trials', 'trials_per_job', 'seed', 'bifurcation', "
+        "'normalization')}); "
+        "print(sorted(m for m in sys.modules if m.startswith('scipy')))"
+    )
     root = __import__("pathlib").Path(__file__).resolve().parent.parent
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True)
     assert out.stdout.strip() == "[]"

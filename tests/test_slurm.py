@@ -17,7 +17,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = {
-    "seed": 3, "trials": 6, "trials_per_job": 3,
+    "seed": 3,
+    "trials": 6,
+    "trials_per_job": 3,
     "grid": {"a": [20, 60, 100], "sigma": [0.5, 2.0]},
     "model": {"n_groups": 5, "t_stop": 60.0},
 }
@@ -41,25 +43,49 @@ def test_slurm_run_matches_local_run(tmp_path):
     config = tmp_path / "small.yaml"
     config.write_text(yaml.safe_dump(SMALL))
     base = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "--configfile", str(config)]
-    local = subprocess.run([*base, "-d", str(tmp_path / "local"), "--cores", "2"],
-                           capture_output=True, text=True, timeout=600)
+    local = subprocess.run(
+        [*base, "-d", str(tmp_path / "local"), "--cores", "2"], capture_output=True, text=True, timeout=600
+    )
     assert local.returncode == 0, local.stderr[-3000:]
     account = os.environ.get("SYNFIRE_SLURM_ACCOUNT", "synfire")
     partition = os.environ.get("SYNFIRE_SLURM_PARTITION", "debug")
     cluster = subprocess.run(
-        ["timeout", "-k", "10", "900", *base, "-d", str(tmp_path / "slurm"),
-         "--workflow-profile", str(ROOT / "profiles" / "slurm"),
-         "--default-resources", f"slurm_account={account}", f"slurm_partition={partition}", "mem_mb=400", "runtime=10",
-         "--group-components", "simulate=4", "--cores", "2",
-         "--slurm-init-seconds-before-status-checks", "2", "--latency-wait", "5"],
-        capture_output=True, text=True,
+        [
+            "timeout",
+            "-k",
+            "10",
+            "900",
+            *base,
+            "-d",
+            str(tmp_path / "slurm"),
+            "--workflow-profile",
+            str(ROOT / "profiles" / "slurm"),
+            "--default-resources",
+            f"slurm_account={account}",
+            f"slurm_partition={partition}",
+            "mem_mb=400",
+            "runtime=10",
+            "--group-components",
+            "simulate=4",
+            "--cores",
+            "2",
+            "--slurm-init-seconds-before-status-checks",
+            "2",
+            "--latency-wait",
+            "5",
+        ],
+        capture_output=True,
+        text=True,
     )
     assert cluster.returncode == 0, (cluster.stdout + cluster.stderr)[-4000:]
     assert "sbatch" in cluster.stdout + cluster.stderr or "SLURM" in cluster.stdout + cluster.stderr
-    with xr.open_dataset(tmp_path / "local" / "results" / "packets.nc", engine="h5netcdf") as a, \
-            xr.open_dataset(tmp_path / "slurm" / "results" / "packets.nc", engine="h5netcdf") as b:
+    with (
+        xr.open_dataset(tmp_path / "local" / "results" / "packets.nc", engine="h5netcdf") as a,
+        xr.open_dataset(tmp_path / "slurm" / "results" / "packets.nc", engine="h5netcdf") as b,
+    ):
         for name in ("a_out", "sigma_out", "t_out"):
             np.testing.assert_array_equal(a[name].values, b[name].values)
     for table in ("survival", "threshold"):
-        assert (tmp_path / "local" / "results" / "tables" / f"{table}.csv").read_text() == \
-            (tmp_path / "slurm" / "results" / "tables" / f"{table}.csv").read_text()
+        assert (tmp_path / "local" / "results" / "tables" / f"{table}.csv").read_text() == (
+            tmp_path / "slurm" / "results" / "tables" / f"{table}.csv"
+        ).read_text()

@@ -17,8 +17,18 @@ CONFIG = ROOT / ".test" / "config" / "config.yaml"
 
 
 def snakemake(workdir, *args, timeout=600, config=CONFIG, **kwargs):
-    command = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir),
-               "--configfile", str(config), *args]
+    command = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "-s",
+        str(ROOT / "Snakefile"),
+        "-d",
+        str(workdir),
+        "--configfile",
+        str(config),
+        *args,
+    ]
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, **kwargs)
 
 
@@ -54,8 +64,15 @@ def test_outputs_have_the_documented_structure(finished):
         assert len(pd.read_csv(finished / "results" / "tables" / f"{name}.csv")) > 0, name
     bifurcation = pd.read_csv(finished / "results" / "tables" / "bifurcation.csv")
     assert bifurcation.group_size.is_unique, "only the group-size variants belong in the bifurcation table"
-    for name in ("rasters", "transmission", "state_space", "survival_curves", "survival_heatmap",
-                 "window_sensitivity", "bifurcation"):
+    for name in (
+        "rasters",
+        "transmission",
+        "state_space",
+        "survival_curves",
+        "survival_heatmap",
+        "window_sensitivity",
+        "bifurcation",
+    ):
         for suffix in (".png", ".pdf"):
             assert (finished / "results" / "figures" / f"{name}{suffix}").stat().st_size > 5000
 
@@ -69,8 +86,12 @@ def test_normalization_study_outputs(finished):
     assert {"norm_euler", "norm_paper", "norm_peak_normalized", "norm_peak_normalized_cal"} <= set(thresholds.variant)
     psp = thresholds.drop_duplicates("variant").set_index("variant").psp_mv
     # Seeds' weight under NEST's convention: e times the seeds' PSP; BrainPy <= 2.4.6: tau_s times it.
-    assert psp["norm_peak_normalized"] == pytest.approx(np.e * psp["norm_one_over_e_peak"], rel=1e-5)  # the CSV keeps 6 significant digits
-    assert psp["norm_unnormalized_ode"] == pytest.approx(0.325 * psp["norm_one_over_e_peak"], rel=1e-5)  # the CSV keeps 6 significant digits
+    assert psp["norm_peak_normalized"] == pytest.approx(
+        np.e * psp["norm_one_over_e_peak"], rel=1e-5
+    )  # the CSV keeps 6 significant digits
+    assert psp["norm_unnormalized_ode"] == pytest.approx(
+        0.325 * psp["norm_one_over_e_peak"], rel=1e-5
+    )  # the CSV keeps 6 significant digits
     for name in ("survival.png", "threshold_vs_psp.png", "issue577.png"):
         assert (study / name).stat().st_size > 5000, name
 
@@ -94,16 +115,29 @@ def test_report(finished):
 def test_single_core_gives_identical_data(finished, tmp_path, main_only):
     result = snakemake(tmp_path, "--cores", "1", config=main_only)
     assert result.returncode == 0, result.stderr[-3000:]
-    with xr.open_dataset(finished / "results" / "packets.nc", engine="h5netcdf") as two, \
-            xr.open_dataset(tmp_path / "results" / "packets.nc", engine="h5netcdf") as one:
+    with (
+        xr.open_dataset(finished / "results" / "packets.nc", engine="h5netcdf") as two,
+        xr.open_dataset(tmp_path / "results" / "packets.nc", engine="h5netcdf") as one,
+    ):
         for name in ("a_out", "sigma_out", "t_out"):
             np.testing.assert_array_equal(one[name].values, two[name].values)
 
 
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill-9"])
 def test_interrupted_run_resumes_without_redoing_work(tmp_path, how, main_only):
-    command = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(tmp_path),
-               "--configfile", str(main_only), "--cores", "1"]
+    command = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "-s",
+        str(ROOT / "Snakefile"),
+        "-d",
+        str(tmp_path),
+        "--configfile",
+        str(main_only),
+        "--cores",
+        "1",
+    ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     sims = tmp_path / "results" / "sims" / "main"
     deadline = time.time() + 300

@@ -117,8 +117,9 @@ def env_summary() -> dict:
 
 def finish_task(result: dict, task: dict, started: float) -> dict:
     """Stamp a task's result with its kind, label and timing (the same in every runner)."""
-    result.update(kind=task["kind"], label=task.get("label"), task_wall_s=time.perf_counter() - started,
-                  t_done=time.time())
+    result.update(
+        kind=task["kind"], label=task.get("label"), task_wall_s=time.perf_counter() - started, t_done=time.time()
+    )
     return result
 
 
@@ -139,5 +140,12 @@ def chain_trials(m: dict, task: dict, simulate) -> dict:
             out.update(spikes_to_json(steps, ids))
             out["input_steps"] = input_steps.tolist()
         trials.append(out)
-    return {"kind": "chain", "label": task.get("label"), "a": a, "sigma": sigma, "seed": seed, "trials": trials,
-            "t_done": time.time()}
+    return {
+        "kind": "chain",
+        "label": task.get("label"),
+        "a": a,
+        "sigma": sigma,
+        "seed": seed,
+        "trials": trials,
+        "t_done": time.time(),
+    }

@@ -37,10 +37,10 @@ import _common as C
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
 
-import numpy as np  # noqa: E402
-import jax  # noqa: E402
 import brainpy as bp  # noqa: E402
 import brainpy.math as bm  # noqa: E402
+import jax  # noqa: E402
+import numpy as np  # noqa: E402
 
 T_IMPORTED = time.time()
 bm.set_platform("cpu")
@@ -50,8 +50,16 @@ bm.enable_x64()
 class Chain(bp.DynamicalSystem):
     """n_groups x group_size LIF neurons, alpha synapses (x, y), delayed group-to-group drive."""
 
-    def __init__(self, m: dict, n_groups: int, group_size: int, delay_index: str = "corrected",
-                 noise: bool = True, v_th: float | None = None, order: str = "simcore"):
+    def __init__(
+        self,
+        m: dict,
+        n_groups: int,
+        group_size: int,
+        delay_index: str = "corrected",
+        noise: bool = True,
+        v_th: float | None = None,
+        order: str = "simcore",
+    ):
         super().__init__()
         self.G, self.W = n_groups, group_size
         N = n_groups * group_size
@@ -87,7 +95,7 @@ class Chain(bp.DynamicalSystem):
         V = self.int_V(self.V.value, t, x if self.order == "seed" else self.x.value, dt)
         refractory = self.ref.value > 0
         V = bm.where(refractory, self.Vr, V)
-        spike = bm.logical_and(bm.logical_not(refractory), V >= self.Vt)
+        spike = bm.logical_and(bm.logical_not(refractory), self.Vt <= V)
         self.V.value = bm.where(spike, self.Vr, V)
         self.ref.value = bm.where(spike, self.ref_steps, bm.maximum(self.ref.value - 1, 0))
         self.x.value = x
@@ -161,8 +169,13 @@ def run_delay_probe(m: dict, delay_index: str) -> dict:
     spike_step = int(np.flatnonzero(spikes[:, 0])[0]) + 1
     dy = np.diff(np.concatenate([[0.0], y[:, 1]]))
     jump_step = int(np.flatnonzero(dy > 0.5 * m["w"])[0]) + 1
-    return {"delay_index": delay_index, "spike_step": spike_step, "arrival_step": jump_step,
-            "delay_ms": (jump_step - spike_step) * m["dt"], "retrieve_index": chain.k}
+    return {
+        "delay_index": delay_index,
+        "spike_step": spike_step,
+        "arrival_step": jump_step,
+        "delay_ms": (jump_step - spike_step) * m["dt"],
+        "retrieve_index": chain.k,
+    }
 
 
 def run_background(m: dict, task: dict) -> dict:
@@ -195,9 +208,16 @@ def run_background(m: dict, task: dict) -> dict:
     mean = float(s1[first:].sum() / samples)
     sd = float(np.sqrt(max(0.0, s2[first:].sum() / samples - mean * mean)))
     count = int(counts[first:].sum())
-    return {"free": free, "neurons": n, "duration_ms": duration, "spikes": count,
-            "rate_hz": count / (n * duration * 1e-3), "v_mean_mv": mean, "v_sd_mv": sd,
-            "wall_s": time.perf_counter() - t0}
+    return {
+        "free": free,
+        "neurons": n,
+        "duration_ms": duration,
+        "spikes": count,
+        "rate_hz": count / (n * duration * 1e-3),
+        "v_mean_mv": mean,
+        "v_sd_mv": sd,
+        "wall_s": time.perf_counter() - t0,
+    }
 
 
 def run_chain_tasks(m: dict, tasks: list, delay_index: str, order: str) -> list:

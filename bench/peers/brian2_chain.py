@@ -41,10 +41,9 @@ import tempfile
 import time
 
 import _common as C
-
-import numpy as np  # noqa: E402
 import brian2 as b2  # noqa: E402
-from brian2 import mV, ms, second  # noqa: E402
+import numpy as np  # noqa: E402
+from brian2 import ms, mV, second  # noqa: E402
 
 T_IMPORTED = time.time()
 
@@ -78,10 +77,19 @@ class ChainNet:
         self.target = target
         G, W = m["n_groups"], m["group_size"]
         ns = namespace(m)
-        self.P = b2.NeuronGroup(G * W, EQS_NOISE, threshold="V > Vt", reset="V = Vr", refractory=1 * ms,
-                                method="euler", namespace=ns, name="P")
-        self.inp = b2.NeuronGroup(max(1, a_max), "tstep : integer", threshold="timestep(t, dt) == tstep",
-                                  reset="", namespace={}, name="inp")
+        self.P = b2.NeuronGroup(
+            G * W,
+            EQS_NOISE,
+            threshold="V > Vt",
+            reset="V = Vr",
+            refractory=1 * ms,
+            method="euler",
+            namespace=ns,
+            name="P",
+        )
+        self.inp = b2.NeuronGroup(
+            max(1, a_max), "tstep : integer", threshold="timestep(t, dt) == tstep", reset="", namespace={}, name="inp"
+        )
         self.inp.tstep = -1
         self.S = b2.Synapses(self.P, self.P, on_pre="y += weight", delay=m["delay"] * ms, namespace=ns, name="S")
         pre = np.repeat(np.arange((G - 1) * W), W)
@@ -93,8 +101,7 @@ class ChainNet:
         self.net = b2.Network(self.P, self.inp, self.S, self.Sin, self.mon)
         if target == "cpp_standalone":
             self.net.run(m["t_stop"] * ms, namespace={})
-            b2.device.build(directory=os.path.join(workdir, "standalone"), compile=True, run=False,
-                            with_output=False)
+            b2.device.build(directory=os.path.join(workdir, "standalone"), compile=True, run=False, with_output=False)
         else:
             self.net.store("init")
 
@@ -105,8 +112,9 @@ class ChainNet:
         ts[: len(tsteps)] = tsteps
         V = (m["v_rest"] + u) * mV
         if self.target == "cpp_standalone":
-            b2.device.run(run_args={self.P.V: V, self.P.x: x * mV, self.P.y: y * mV, self.inp.tstep: ts},
-                          with_output=False)
+            b2.device.run(
+                run_args={self.P.V: V, self.P.x: x * mV, self.P.y: y * mV, self.inp.tstep: ts}, with_output=False
+            )
         else:
             self.net.restore("init")
             self.P.V = V
@@ -143,8 +151,9 @@ def run_chain_tasks(m: dict, tasks: list, target: str, workdir: str) -> list:
 
 def run_psp(m: dict) -> dict:
     ns = namespace(m)
-    P = b2.NeuronGroup(1, EQS_QUIET, threshold="V > Vt", reset="V = Vr", refractory=1 * ms, method="euler",
-                       namespace=ns)
+    P = b2.NeuronGroup(
+        1, EQS_QUIET, threshold="V > Vt", reset="V = Vr", refractory=1 * ms, method="euler", namespace=ns
+    )
     P.V = m["v_rest"] * mV
     arrival = 10
     inp = b2.NeuronGroup(1, "tstep : integer", threshold="timestep(t, dt) == tstep", reset="", namespace={})
@@ -164,8 +173,9 @@ def run_background(m: dict, task: dict) -> dict:
     n, duration, burn_in = int(task["neurons"]), float(task["duration"]), float(task["burn_in"])
     free = bool(task.get("free", False))
     ns = namespace(m, free)
-    P = b2.NeuronGroup(n, EQS_NOISE, threshold="V > Vt", reset="V = Vr", refractory=1 * ms, method="euler",
-                       namespace=ns)
+    P = b2.NeuronGroup(
+        n, EQS_NOISE, threshold="V > Vt", reset="V = Vr", refractory=1 * ms, method="euler", namespace=ns
+    )
     rng = C.generator(task["seed"], 99, int(free))
     y, x, u = C.draw_initial_state(rng, m, n)
     P.V = (m["v_rest"] + u) * mV
@@ -180,9 +190,16 @@ def run_background(m: dict, task: dict) -> dict:
     net.run(duration * ms, namespace={})
     spikes = int(mon.num_spikes)
     v = np.asarray(st.V / mV)
-    return {"free": free, "neurons": n, "duration_ms": duration, "spikes": spikes,
-            "rate_hz": spikes / (n * duration * 1e-3), "v_mean_mv": float(v.mean()), "v_sd_mv": float(v.std()),
-            "wall_s": time.perf_counter() - t0}
+    return {
+        "free": free,
+        "neurons": n,
+        "duration_ms": duration,
+        "spikes": spikes,
+        "rate_hz": spikes / (n * duration * 1e-3),
+        "v_mean_mv": float(v.mean()),
+        "v_sd_mv": float(v.std()),
+        "wall_s": time.perf_counter() - t0,
+    }
 
 
 def main() -> None:
@@ -219,6 +236,7 @@ def main() -> None:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     import Cython
+
     versions = {"brian2": b2.__version__, "numpy": np.__version__, "cython": Cython.__version__}
     C.write_results("brian2", versions, T_IMPORTED, results, target=target)
 

@@ -35,8 +35,8 @@ os.environ.setdefault("PYNEST_QUIET", "1")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
 import nest  # noqa: E402
+import numpy as np  # noqa: E402
 
 T_IMPORTED = time.time()
 try:
@@ -159,8 +159,12 @@ def run_chain_trial(m: dict, a: int, sigma: float, seed: int, trial: int, keep: 
     first_id = neurons[0].global_id
     add_background(m, neurons)
     for k in range(G - 1):
-        nest.Connect(neurons[k * W:(k + 1) * W], neurons[(k + 1) * W:(k + 2) * W], "all_to_all",
-                     {"weight": J, "delay": m["delay"]})
+        nest.Connect(
+            neurons[k * W : (k + 1) * W],
+            neurons[(k + 1) * W : (k + 2) * W],
+            "all_to_all",
+            {"weight": J, "delay": m["delay"]},
+        )
     if a > 0:
         sg = nest.Create("spike_generator", params={"spike_times": ((input_steps - 1) * m["dt"]).round(10).tolist()})
         nest.Connect(sg, neurons[:W], "all_to_all", {"weight": J, "delay": m["dt"]})
@@ -211,8 +215,9 @@ def main() -> None:
             raise ValueError(f"unknown task kind {kind!r}")
         results.append(C.finish_task(r, task, t0))
         C.log(f"nest: {kind} done in {r['task_wall_s']:.2f} s")
-    C.write_results("nest", {"nest": nest.__version__, "numpy": np.__version__}, T_IMPORTED, results,
-                    env=C.env_summary())
+    C.write_results(
+        "nest", {"nest": nest.__version__, "numpy": np.__version__}, T_IMPORTED, results, env=C.env_summary()
+    )
 
 
 if __name__ == "__main__":

@@ -32,8 +32,10 @@ def diffusion_rates(params: Params) -> tuple[float, float]:
 def nest_model(params: Params) -> dict:
     """The runner's "model" block for the diffusion-background chain of the pipeline's cross-check."""
     if params.background != "diffusion" or params.integrator != "exact" or params.normalization != "one_over_e_peak":
-        raise ValueError("the NEST cross-check mirrors the default model: exact integration, diffusion "
-                         "background, one_over_e_peak normalization")
+        raise ValueError(
+            "the NEST cross-check mirrors the default model: exact integration, diffusion "
+            "background, one_over_e_peak normalization"
+        )
     return runner_model(params)
 
 
@@ -43,11 +45,26 @@ def runner_model(params: Params) -> dict:
     drive = Drive.of(params)
     nu_e, nu_i = diffusion_rates(params)
     return dict(
-        tau_m=params.tau_m, v_rest=params.v_rest, v_reset=params.v_reset, v_th=params.v_threshold,
-        t_ref=params.t_ref, tau_s=params.tau_s, w=params.w, delay=params.delay, dt=params.dt,
-        t_stop=params.t_stop, t0=params.t0, n_groups=params.n_groups, group_size=params.group_size,
-        mu=params.mu, s=params.s, C_m=C_M, nu_e_khz=nu_e, nu_i_khz=nu_i,
-        init_mean=drive.mean.tolist(), init_factor=drive.cov_factor.tolist(),
+        tau_m=params.tau_m,
+        v_rest=params.v_rest,
+        v_reset=params.v_reset,
+        v_th=params.v_threshold,
+        t_ref=params.t_ref,
+        tau_s=params.tau_s,
+        w=params.w,
+        delay=params.delay,
+        dt=params.dt,
+        t_stop=params.t_stop,
+        t0=params.t0,
+        n_groups=params.n_groups,
+        group_size=params.group_size,
+        mu=params.mu,
+        s=params.s,
+        C_m=C_M,
+        nu_e_khz=nu_e,
+        nu_i_khz=nu_i,
+        init_mean=drive.mean.tolist(),
+        init_factor=drive.cov_factor.tolist(),
     )
 
 
@@ -55,16 +72,38 @@ def run_nest_trials(params: Params, a: int, sigma: float, trials: int, seed: int
     """The spikes of `trials` NEST trials of packet (a, sigma), as simcore.network.TrialSpikes."""
     if not NEST_PYTHON.exists():
         raise RuntimeError(f"NEST is not installed ({NEST_PYTHON} missing): run `make bench-peers` first")
-    job = {"model": nest_model(params), "options": {},
-           "tasks": [{"kind": "chain", "a": int(a), "sigma": float(sigma), "trials": int(trials),
-                      "seed": int(seed), "label": "pipeline", "keep_spikes": True}]}
-    done = subprocess.run([str(NEST_PYTHON), str(RUNNER)], input=json.dumps(job), capture_output=True,
-                          text=True, cwd=HERE, timeout=timeout)
+    job = {
+        "model": nest_model(params),
+        "options": {},
+        "tasks": [
+            {
+                "kind": "chain",
+                "a": int(a),
+                "sigma": float(sigma),
+                "trials": int(trials),
+                "seed": int(seed),
+                "label": "pipeline",
+                "keep_spikes": True,
+            }
+        ],
+    }
+    done = subprocess.run(
+        [str(NEST_PYTHON), str(RUNNER)],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        cwd=HERE,
+        timeout=timeout,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"NEST runner failed: {done.stderr.strip().splitlines()[-1:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])["results"][0]
     return [
-        TrialSpikes(np.asarray(t["steps"], np.int64), np.asarray(t["neurons"], np.int64),
-                    np.asarray(t["input_steps"], np.int64), None)
+        TrialSpikes(
+            np.asarray(t["steps"], np.int64),
+            np.asarray(t["neurons"], np.int64),
+            np.asarray(t["input_steps"], np.int64),
+            None,
+        )
         for t in result["trials"]
     ]

@@ -24,7 +24,6 @@ What is compared with what (the "matching mode" of simcore for each peer):
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import math
 import os
@@ -44,8 +43,9 @@ ROOT = HERE.parent.parent
 VENVS = HERE / ".venvs"
 PROJECT_PYTHON = Path(sys.executable)
 
-from simcore.dataset import run_dataset  # noqa: E402
 from nest_model import C_M, diffusion_rates, runner_model  # noqa: E402
+
+from simcore.dataset import run_dataset  # noqa: E402
 from simcore.packets import packet_sequence  # noqa: E402
 from simcore.params import Params  # noqa: E402
 
@@ -115,12 +115,30 @@ class System:
 BRIAN2_CACHE = VENVS / "brian2-cython-cache"
 SYSTEMS = {
     "nest": System("nest", "NEST 3.10 iaf_psc_alpha", "nest", "nest_chain.py", "exact_poisson"),
-    "brian2-cython": System("brian2-cython", "Brian2 (cython runtime)", "brian2", "brian2_chain.py", "euler_noclamp",
-                            {"target": "cython", "cache_dir": str(BRIAN2_CACHE)}),
-    "brian2-standalone": System("brian2-standalone", "Brian2 (cpp_standalone)", "brian2", "brian2_chain.py",
-                                "euler_noclamp", {"target": "cpp_standalone"}),
-    "brainpy": System("brainpy", "BrainPy 2.8 (JAX CPU)", "brainpy", "brainpy_chain.py", "euler",
-                      {"delay_index": "corrected", "order": "simcore"}),
+    "brian2-cython": System(
+        "brian2-cython",
+        "Brian2 (cython runtime)",
+        "brian2",
+        "brian2_chain.py",
+        "euler_noclamp",
+        {"target": "cython", "cache_dir": str(BRIAN2_CACHE)},
+    ),
+    "brian2-standalone": System(
+        "brian2-standalone",
+        "Brian2 (cpp_standalone)",
+        "brian2",
+        "brian2_chain.py",
+        "euler_noclamp",
+        {"target": "cpp_standalone"},
+    ),
+    "brainpy": System(
+        "brainpy",
+        "BrainPy 2.8 (JAX CPU)",
+        "brainpy",
+        "brainpy_chain.py",
+        "euler",
+        {"delay_index": "corrected", "order": "simcore"},
+    ),
 }
 SIMCORE = System("simcore", "simcore", "simcore", "simcore_chain.py", "exact_diffusion")
 
@@ -130,18 +148,32 @@ ERRORS: list[str] = []
 
 def runner_env(extra: dict | None = None) -> dict:
     env = dict(os.environ)
-    env.update({
-        "OMP_NUM_THREADS": "1", "OMP_WAIT_POLICY": "PASSIVE", "PYNEST_QUIET": "1",
-        "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "OMP_NUM_THREADS": "1",
+            "OMP_WAIT_POLICY": "PASSIVE",
+            "PYNEST_QUIET": "1",
+            "OPENBLAS_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     env.pop("PYTHONPATH", None)
     if extra:
         env.update(extra)
     return env
 
 
-def call(system: System, tasks: list, *, tag: str, options: dict | None = None, mode: str | None = None,
-         env: dict | None = None, timeout: float = 3600) -> dict | None:
+def call(
+    system: System,
+    tasks: list,
+    *,
+    tag: str,
+    options: dict | None = None,
+    mode: str | None = None,
+    env: dict | None = None,
+    timeout: float = 3600,
+) -> dict | None:
     """Run one job in a fresh process of the system's venv; None (and an ERRORS line) on failure."""
     if not system.available():
         msg = f"{system.name}: no venv python at {system.python} (run bash bench/peers/setup.sh)"
@@ -154,8 +186,15 @@ def call(system: System, tasks: list, *, tag: str, options: dict | None = None, 
     log_path = LOG_DIR / f"{system.name}-{tag}.log"
     t_popen = time.time()
     try:
-        proc = subprocess.run([str(system.python), str(HERE / system.script)], input=json.dumps(job),
-                              capture_output=True, text=True, cwd=HERE, env=runner_env(env), timeout=timeout)
+        proc = subprocess.run(
+            [str(system.python), str(HERE / system.script)],
+            input=json.dumps(job),
+            capture_output=True,
+            text=True,
+            cwd=HERE,
+            env=runner_env(env),
+            timeout=timeout,
+        )
     except subprocess.TimeoutExpired:
         ERRORS.append(f"{system.name} [{tag}]: timed out after {timeout:.0f} s")
         print("  FAILED:", ERRORS[-1], flush=True)
@@ -174,8 +213,15 @@ def call(system: System, tasks: list, *, tag: str, options: dict | None = None, 
 
 
 def chain_task(a, sigma, trials, seed, label=None, keep=True):
-    return {"kind": "chain", "a": int(a), "sigma": float(sigma), "trials": int(trials), "seed": int(seed),
-            "label": label, "keep_spikes": keep}
+    return {
+        "kind": "chain",
+        "a": int(a),
+        "sigma": float(sigma),
+        "trials": int(trials),
+        "seed": int(seed),
+        "label": label,
+        "keep_spikes": keep,
+    }
 
 
 def by_label(answer: dict | None, label: str) -> list:
@@ -328,8 +374,18 @@ def sh(cmd: str) -> str:
 
 def machine_facts() -> dict:
     lscpu = sh("lscpu")
-    keep = ("Architecture", "Model name", "CPU(s):", "Thread(s) per core", "Core(s) per socket", "Socket(s)",
-            "CPU max MHz", "L2 cache", "L3 cache", "Hypervisor vendor")
+    keep = (
+        "Architecture",
+        "Model name",
+        "CPU(s):",
+        "Thread(s) per core",
+        "Core(s) per socket",
+        "Socket(s)",
+        "CPU max MHz",
+        "L2 cache",
+        "L3 cache",
+        "Hypervisor vendor",
+    )
     lines = [ln.strip() for ln in lscpu.splitlines() if ln.strip().startswith(keep)]
     return {
         "date": sh("date"),
@@ -338,7 +394,8 @@ def machine_facts() -> dict:
         "memory": sh("free -h | sed -n 2p"),
         "python": platform.python_version(),
         "kernel": platform.release(),
-        "git_commit": sh(f"git -C {ROOT} rev-parse --short HEAD") + (" (dirty)" if sh(f"git -C {ROOT} status --porcelain --untracked-files=no") else ""),
+        "git_commit": sh(f"git -C {ROOT} rev-parse --short HEAD")
+        + (" (dirty)" if sh(f"git -C {ROOT} status --porcelain --untracked-files=no") else ""),
     }
 
 
@@ -355,8 +412,12 @@ def loadavg() -> str:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--trials", type=int, default=20, help="trials per survival-grid point per peer (default 20)")
-    ap.add_argument("--rounds", type=int, default=2,
-                    help="grid rounds of --trials each for NEST, Brian2 standalone and BrainPy (default 2)")
+    ap.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="grid rounds of --trials each for NEST, Brian2 standalone and BrainPy (default 2)",
+    )
     ap.add_argument("--simcore-trials", type=int, default=100, help="trials per grid point for simcore (default 100)")
     ap.add_argument("--warm", type=int, default=10, help="warm trials per speed process (default 10)")
     ap.add_argument("--speed-rounds", type=int, default=3, help="interleaved rounds of speed processes (default 3)")
@@ -368,8 +429,11 @@ def main(argv=None) -> int:
     ap.add_argument("--bg-duration", type=float, default=10000.0, help="ms of isolated-neuron activity")
     ap.add_argument("--only", default="", help="comma list of systems (nest,brian2-cython,brian2-standalone,brainpy)")
     ap.add_argument("--quick", action="store_true", help="tiny counts: a smoke test of the whole pipeline")
-    ap.add_argument("--report-only", action="store_true",
-                    help="rewrite RESULTS.md, the figure and the JSON from the last run (.logs/last_run.pkl)")
+    ap.add_argument(
+        "--report-only",
+        action="store_true",
+        help="rewrite RESULTS.md, the figure and the JSON from the last run (.logs/last_run.pkl)",
+    )
     ap.add_argument("--out", default=str(HERE), help="where RESULTS.md, the figure and the JSON go")
     args = ap.parse_args(argv)
     if args.quick:
@@ -384,8 +448,14 @@ def main(argv=None) -> int:
             saved = pickle.load(f)
         ERRORS.extend(saved["errors"])
         saved_args = argparse.Namespace(**{**saved["args"], "out": args.out})
-        report(saved["R"], saved["simcore_ref"], [SYSTEMS[n] for n in saved["names"]],
-               [(a, s) for s in GRID_SIGMA for a in GRID_A], saved_args, out_dir)
+        report(
+            saved["R"],
+            saved["simcore_ref"],
+            [SYSTEMS[n] for n in saved["names"]],
+            [(a, s) for s in GRID_SIGMA for a in GRID_A],
+            saved_args,
+            out_dir,
+        )
         print(f"report rewritten from {LOG_DIR / 'last_run.pkl'} -> {out_dir / 'RESULTS.md'}")
         return 0
     names = [n for n in SYSTEMS if not args.only or n in args.only.split(",")]
@@ -394,8 +464,18 @@ def main(argv=None) -> int:
     facts = machine_facts()
     facts["load_before"] = loadavg()
     print(f"peers.py: {facts['date']}; load {facts['load_before']}; systems: {', '.join(names)}", flush=True)
-    R: dict = {"facts": facts, "args": vars(args), "speed": {}, "sweep": {}, "versions": {}, "psp": {},
-               "extras": {}, "latency": {}, "survival": {}, "delay_probe": {}}
+    R: dict = {
+        "facts": facts,
+        "args": vars(args),
+        "speed": {},
+        "sweep": {},
+        "versions": {},
+        "psp": {},
+        "extras": {},
+        "latency": {},
+        "survival": {},
+        "delay_probe": {},
+    }
     a_sp, s_sp = SPEED_POINT
     grid = [(a, s) for s in GRID_SIGMA for a in GRID_A]
 
@@ -405,15 +485,17 @@ def main(argv=None) -> int:
     # Once each: the first runs that fill a compilation cache (numba's, Brian2's Cython cache).
     cold_cache = tempfile.mkdtemp(prefix="simcore_cold_numba_")
     try:
-        R["speed"]["simcore (cold numba cache)"] = [call(SIMCORE, [speed_task], tag="speed-cold",
-                                                         env={"SYNFIRE_CACHE_DIR": cold_cache})]
+        R["speed"]["simcore (cold numba cache)"] = [
+            call(SIMCORE, [speed_task], tag="speed-cold", env={"SYNFIRE_CACHE_DIR": cold_cache})
+        ]
     finally:
         shutil.rmtree(cold_cache, ignore_errors=True)
     if "brian2-cython" in names:  # with an empty Cython cache; what it compiled is kept for later runs
         cold = tempfile.mkdtemp(prefix="brian2_cold_cache_")
         try:
-            R["speed"]["brian2-cython (empty cache)"] = [call(SYSTEMS["brian2-cython"], [speed_task], tag="speed-cold",
-                                                              options={"cache_dir": cold})]
+            R["speed"]["brian2-cython (empty cache)"] = [
+                call(SYSTEMS["brian2-cython"], [speed_task], tag="speed-cold", options={"cache_dir": cold})
+            ]
             shutil.copytree(cold, BRIAN2_CACHE, dirs_exist_ok=True)
         finally:
             shutil.rmtree(cold, ignore_errors=True)
@@ -421,17 +503,38 @@ def main(argv=None) -> int:
     # users of the machine hits every system alike; the table reports medians over rounds.
     poisson = {k: getattr(mode_params("exact_poisson"), k) for k in ("background", "rate_exc", "rate_inh")}
     for rnd in range(args.speed_rounds):
-        ans = call(SIMCORE, [speed_task,
-                             {"kind": "chain_batch", "a": a_sp, "sigma": s_sp, "trials": 2 * args.warm, "seed": 12,
-                              "threads": 1, "label": "batch1"},
-                             {"kind": "chain_batch", "a": a_sp, "sigma": s_sp, "trials": 2 * args.warm, "seed": 13,
-                              "threads": None, "label": "batchall"}], tag=f"speed{rnd + 1}")
+        ans = call(
+            SIMCORE,
+            [
+                speed_task,
+                {
+                    "kind": "chain_batch",
+                    "a": a_sp,
+                    "sigma": s_sp,
+                    "trials": 2 * args.warm,
+                    "seed": 12,
+                    "threads": 1,
+                    "label": "batch1",
+                },
+                {
+                    "kind": "chain_batch",
+                    "a": a_sp,
+                    "sigma": s_sp,
+                    "trials": 2 * args.warm,
+                    "seed": 13,
+                    "threads": None,
+                    "label": "batchall",
+                },
+            ],
+            tag=f"speed{rnd + 1}",
+        )
         R["speed"].setdefault("simcore", []).append(ans)
         if ans:
             R["versions"]["simcore"] = ans["versions"]
         if "nest" in names:  # simcore in NEST's mode: per-step Poisson background instead of Gaussian noise
             R["speed"].setdefault("simcore, Poisson background (NEST's mode)", []).append(
-                call(SIMCORE, [speed_task], tag=f"speed-poisson{rnd + 1}", options={"set": poisson}))
+                call(SIMCORE, [speed_task], tag=f"speed-poisson{rnd + 1}", options={"set": poisson})
+            )
         for system in systems:
             ans = call(system, [speed_task], tag=f"speed{rnd + 1}")
             R["speed"].setdefault(system.name, []).append(ans)
@@ -442,8 +545,19 @@ def main(argv=None) -> int:
     print("[2/4] survival grid / sweep", flush=True)
     for threads, tag in ((None, "sweep"), (1, "sweep-1thread")):
         R["sweep"][f"simcore{'' if threads is None else ' (1 thread)'}"] = call(
-            SIMCORE, [{"kind": "sweep", "points": grid[:10], "trials": args.sweep_trials, "seed": 21,
-                       "threads": threads, "label": "sweep"}], tag=tag)
+            SIMCORE,
+            [
+                {
+                    "kind": "sweep",
+                    "points": grid[:10],
+                    "trials": args.sweep_trials,
+                    "seed": 21,
+                    "threads": threads,
+                    "label": "sweep",
+                }
+            ],
+            tag=tag,
+        )
     for i, system in enumerate(systems):
         tasks = [chain_task(a, s, args.trials, 100 + i, "grid") for a, s in grid]
         R["survival"][system.name] = call(system, tasks, tag="grid")
@@ -461,25 +575,47 @@ def main(argv=None) -> int:
     print("[3/4] PSP, background, spontaneous rate, latency", flush=True)
     for i, system in enumerate(systems):
         if system.name == "brian2-standalone":
-            tasks = [chain_task(0, 0.0, args.spont_trials, 300 + i, "spont"),
-                     chain_task(100, 0.0, args.latency_trials, 400 + i, "latency")]
+            tasks = [
+                chain_task(0, 0.0, args.spont_trials, 300 + i, "spont"),
+                chain_task(100, 0.0, args.latency_trials, 400 + i, "latency"),
+            ]
         else:
-            tasks = [{"kind": "psp", "label": "psp"},
-                     {"kind": "background", "neurons": args.bg_neurons, "duration": args.bg_duration, "burn_in": 100.0,
-                      "seed": 200 + i, "label": "bg"},
-                     {"kind": "background", "neurons": args.bg_neurons, "duration": args.bg_duration / 5,
-                      "burn_in": 100.0, "seed": 200 + i, "free": True, "label": "bg_free"},
-                     chain_task(0, 0.0, args.spont_trials, 300 + i, "spont"),
-                     chain_task(100, 0.0, args.latency_trials, 400 + i, "latency")]
+            tasks = [
+                {"kind": "psp", "label": "psp"},
+                {
+                    "kind": "background",
+                    "neurons": args.bg_neurons,
+                    "duration": args.bg_duration,
+                    "burn_in": 100.0,
+                    "seed": 200 + i,
+                    "label": "bg",
+                },
+                {
+                    "kind": "background",
+                    "neurons": args.bg_neurons,
+                    "duration": args.bg_duration / 5,
+                    "burn_in": 100.0,
+                    "seed": 200 + i,
+                    "free": True,
+                    "label": "bg_free",
+                },
+                chain_task(0, 0.0, args.spont_trials, 300 + i, "spont"),
+                chain_task(100, 0.0, args.latency_trials, 400 + i, "latency"),
+            ]
         if system.name == "brainpy":
-            tasks += [{"kind": "delay_probe", "delay_index": "corrected", "label": "probe_corrected"},
-                      {"kind": "delay_probe", "delay_index": "naive", "label": "probe_naive"}]
+            tasks += [
+                {"kind": "delay_probe", "delay_index": "corrected", "label": "probe_corrected"},
+                {"kind": "delay_probe", "delay_index": "naive", "label": "probe_naive"},
+            ]
         R["extras"][system.name] = call(system, tasks, tag="extras")
     if "brainpy" in names:  # the delay index and the update order, one at a time
         for delay_index, order in (("naive", "simcore"), ("corrected", "seed"), ("naive", "seed")):
             R["latency"][f"brainpy {delay_index} delay, {order} order"] = call(
-                SYSTEMS["brainpy"], [chain_task(100, 0.0, args.latency_trials, 400, "latency")],
-                tag=f"latency-{delay_index}-{order}", options={"delay_index": delay_index, "order": order})
+                SYSTEMS["brainpy"],
+                [chain_task(100, 0.0, args.latency_trials, 400, "latency")],
+                tag=f"latency-{delay_index}-{order}",
+                options={"delay_index": delay_index, "order": order},
+            )
 
     # ---------------- 4. simcore reference numbers (this process) -------------------------------
     print("[4/4] simcore reference", flush=True)
@@ -497,14 +633,31 @@ def main(argv=None) -> int:
                 "follow": [survived_follow(t, p) for t in trials],
                 "a_out": [bool(v) for v in (ds.a_out.isel(group=-1).values >= SURVIVAL_MIN_SPIKES)],
             }
-        ref["spont"] = spont_rates(dataset_trials(run_dataset(p, 0, 0.0, args.simcore_spont_trials, 600 + j)), p,
-                                   SPONT_FROM)
+        ref["spont"] = spont_rates(
+            dataset_trials(run_dataset(p, 0, 0.0, args.simcore_spont_trials, 600 + j)), p, SPONT_FROM
+        )
         ref["latency"] = latencies(dataset_trials(run_dataset(p, 100, 0.0, max(args.latency_trials, 20), 700 + j)), p)
         sets = sum((["--set", x] for x in mode_sets(mode)), [])
         cli = [str(PROJECT_PYTHON), "-m", "simcore"]
         ref["psp"] = json.loads(sh(" ".join(cli + ["psp", "--json"] + sets)))
-        ref["bg"] = json.loads(sh(" ".join(cli + ["background", "--neurons", str(args.bg_neurons), "--duration",
-                                                  str(args.bg_duration), "--seed", str(800 + j), "--json"] + sets)))
+        ref["bg"] = json.loads(
+            sh(
+                " ".join(
+                    cli
+                    + [
+                        "background",
+                        "--neurons",
+                        str(args.bg_neurons),
+                        "--duration",
+                        str(args.bg_duration),
+                        "--seed",
+                        str(800 + j),
+                        "--json",
+                    ]
+                    + sets
+                )
+            )
+        )
         ref["sets"] = mode_sets(mode)
         simcore_ref[mode] = ref
         print(f"  simcore {mode}: {time.perf_counter() - t0:.1f} s", flush=True)
@@ -548,12 +701,14 @@ def speed_rows(R) -> list[dict]:
             chain = next(r for r in ans["results"] if r["kind"] == "chain")
             trials = chain["trials"]
             warm = [t["wall_s"] for t in trials[1:]]
-            per_round.append({
-                "import_s": ans["t_imported"] - ans["t_popen"],
-                "first_trial_s": trials[0]["t_end"] - ans["t_imported"],
-                "first_total_s": trials[0]["t_end"] - ans["t_popen"],
-                "warm_median_s": float(np.median(warm)) if warm else math.nan,
-            })
+            per_round.append(
+                {
+                    "import_s": ans["t_imported"] - ans["t_popen"],
+                    "first_trial_s": trials[0]["t_end"] - ans["t_imported"],
+                    "first_total_s": trials[0]["t_end"] - ans["t_popen"],
+                    "warm_median_s": float(np.median(warm)) if warm else math.nan,
+                }
+            )
         row = {"name": name, "rounds": len(per_round)}
         for key in per_round[0]:
             row[key] = float(np.median([r[key] for r in per_round]))
@@ -566,12 +721,20 @@ def speed_rows(R) -> list[dict]:
             for ans in answers:
                 for r in ans["results"]:
                     if r["kind"] == "chain_batch":
-                        label = (f"simcore, {r['trials_n']} trials in one call, "
-                                 + ("1 thread" if r["threads"] == 1 else f"all threads ({os.cpu_count()})"))
+                        label = f"simcore, {r['trials_n']} trials in one call, " + (
+                            "1 thread" if r["threads"] == 1 else f"all threads ({os.cpu_count()})"
+                        )
                         batches.setdefault(label, []).append(r["per_trial_s"])
             for label, values in batches.items():
-                rows.append({"name": label, "rounds": len(values), "batch_per_trial_s": float(np.median(values)),
-                             "warm_round_min_s": min(values), "warm_round_max_s": max(values)})
+                rows.append(
+                    {
+                        "name": label,
+                        "rounds": len(values),
+                        "batch_per_trial_s": float(np.median(values)),
+                        "warm_round_min_s": min(values),
+                        "warm_round_max_s": max(values),
+                    }
+                )
         rows.append(row)
     for row in rows:
         base = row.get("warm_median_s", row.get("batch_per_trial_s"))
@@ -584,8 +747,15 @@ def sweep_rows(R, args) -> list[dict]:
     for name, ans in R["sweep"].items():
         if ans:
             pts = ans["results"][0]["points"]
-            rows.append({"name": name, "points": len(pts), "trials": args.sweep_trials,
-                         "total_s": pts[-1]["t_done"] - ans["t_popen"], "how": "run_dataset per point (python -m simcore run)"})
+            rows.append(
+                {
+                    "name": name,
+                    "points": len(pts),
+                    "trials": args.sweep_trials,
+                    "total_s": pts[-1]["t_done"] - ans["t_popen"],
+                    "how": "run_dataset per point (python -m simcore run)",
+                }
+            )
     for name, ans in R["survival"].items():
         if not ans:
             rows.append({"name": name, "missing": True})
@@ -598,8 +768,15 @@ def sweep_rows(R, args) -> list[dict]:
             "brian2-standalone": "one build, then the binary once per trial (run_args)",
             "brainpy": "one jitted for_loop, called per trial",
         }.get(name, "")
-        rows.append({"name": name, "points": n_points, "trials": args.trials,
-                     "total_s": chain[n_points - 1]["t_done"] - ans["t_popen"], "how": how})
+        rows.append(
+            {
+                "name": name,
+                "points": n_points,
+                "trials": args.trials,
+                "total_s": chain[n_points - 1]["t_done"] - ans["t_popen"],
+                "how": how,
+            }
+        )
     return rows
 
 
@@ -616,15 +793,19 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
     for ln in facts["lscpu"]:
         add(f"- {ln}")
     add(f"- cores usable: {facts['nproc']}; memory: `{facts['memory']}`")
-    add(f"- load average (1, 5, 15 min) before: {facts['load_before']}, after: {facts['load_after']} "
-        "(the machine is shared: timings are medians and still carry that noise)")
+    add(
+        f"- load average (1, 5, 15 min) before: {facts['load_before']}, after: {facts['load_after']} "
+        "(the machine is shared: timings are medians and still carry that noise)"
+    )
     add(f"- Python {facts['python']}, Linux {facts['kernel']}, simcore commit {facts['git_commit']}")
     for name, v in R["versions"].items():
         add(f"- {name}: " + ", ".join(f"{k} {val}" for k, val in v.items()))
-    add(f"- run settings: {args.trials} trials per grid point per peer, {args.simcore_trials} for simcore; "
+    add(
+        f"- run settings: {args.trials} trials per grid point per peer, {args.simcore_trials} for simcore; "
         f"(x {args.rounds} rounds for NEST, Brian2 standalone and BrainPy; Brian2 cython 1 round, and the two Brian2 targets pooled); "
         f"speed: {args.speed_rounds} rounds x (1 + {args.warm}) trials; sweep {args.sweep_trials} trials x 10 points; "
-        f"isolated neurons {args.bg_neurons} x {args.bg_duration / 1000:g} s")
+        f"isolated neurons {args.bg_neurons} x {args.bg_duration / 1000:g} s"
+    )
     if ERRORS:
         add("")
         add("**Failures:**")
@@ -635,26 +816,34 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
     # speed
     add("## Speed: one trial of the 10 x 100 chain, 100 ms, dt 0.1 ms")
     add("")
-    add(f"Packet a = {SPEED_POINT[0]}, sigma = {SPEED_POINT[1]} ms. Every measurement is a fresh process running 1 + "
+    add(
+        f"Packet a = {SPEED_POINT[0]}, sigma = {SPEED_POINT[1]} ms. Every measurement is a fresh process running 1 + "
         f"{args.warm} trials; the systems take turns for {args.speed_rounds} rounds (cold-cache rows: once) and each "
         "number is the median over rounds. *import*: process start to the simulator imported; *first trial*: from then "
         "to the end of trial 0 (network construction, code generation, compilation or JIT included); *first run*: "
         "launch to end of trial 0; *warm*: median of the following trials in the process (Brian2 standalone: one run "
         "of the built binary each; NEST: ResetKernel + build + simulate each), median over rounds, and the range of "
-        "the rounds' medians. Ratio = warm / simcore's warm on 1 thread.")
+        "the rounds' medians. Ratio = warm / simcore's warm on 1 thread."
+    )
     add("")
-    add("| system | rounds | import (s) | first trial (s) | first run (s) | warm per trial (ms) | range over rounds (ms) | ratio to simcore (1 thread) |")
+    add(
+        "| system | rounds | import (s) | first trial (s) | first run (s) | warm per trial (ms) | range over rounds (ms) | ratio to simcore (1 thread) |"
+    )
     add("|---|---|---|---|---|---|---|---|")
     for row in speed_rows(R):
         if row.get("missing"):
             add(f"| {row['name']} | failed / not installed | | | | | | |")
         elif "batch_per_trial_s" in row:
-            add(f"| {row['name']} | {row['rounds']} | | | | {row['batch_per_trial_s'] * 1e3:.1f} (total / trials) | "
-                f"{row['warm_round_min_s'] * 1e3:.1f}-{row['warm_round_max_s'] * 1e3:.1f} | {fmt(row['ratio'], 2)} |")
+            add(
+                f"| {row['name']} | {row['rounds']} | | | | {row['batch_per_trial_s'] * 1e3:.1f} (total / trials) | "
+                f"{row['warm_round_min_s'] * 1e3:.1f}-{row['warm_round_max_s'] * 1e3:.1f} | {fmt(row['ratio'], 2)} |"
+            )
         else:
-            add(f"| {row['name']} | {row['rounds']} | {fmt(row['import_s'], 2)} | {fmt(row['first_trial_s'], 2)} | "
+            add(
+                f"| {row['name']} | {row['rounds']} | {fmt(row['import_s'], 2)} | {fmt(row['first_trial_s'], 2)} | "
                 f"{fmt(row['first_total_s'], 2)} | {row['warm_median_s'] * 1e3:.1f} | "
-                f"{row['warm_round_min_s'] * 1e3:.1f}-{row['warm_round_max_s'] * 1e3:.1f} | {fmt(row['ratio'], 2)} |")
+                f"{row['warm_round_min_s'] * 1e3:.1f}-{row['warm_round_max_s'] * 1e3:.1f} | {fmt(row['ratio'], 2)} |"
+            )
     add("")
     nest_speed = [a for a in R["speed"].get("nest", []) if a]
     if nest_speed:
@@ -666,19 +855,25 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
             if poisson_row and default_row:
                 ratio = poisson_row["warm_median_s"] / default_row["warm_median_s"]
                 than_default = f" ({ratio:.2f} x the time of the default Gaussian mode)"
-            add(f"NEST's warm trial splits into ResetKernel + create + connect {np.median([t['build_s'] for t in tr]) * 1e3:.0f} ms "
+            add(
+                f"NEST's warm trial splits into ResetKernel + create + connect {np.median([t['build_s'] for t in tr]) * 1e3:.0f} ms "
                 f"and Simulate {np.median([t['simulate_s'] for t in tr]) * 1e3:.0f} ms (medians). simcore's Poisson-background "
                 "mode (the one NEST is compared with) draws each neuron's net Poisson input per step by inverting its "
-                f"distribution (one uniform number){than_default}.")
+                f"distribution (one uniform number){than_default}."
+            )
             ref_p = rows.get("simcore, Poisson background (NEST's mode)")
             if ref_p and "nest" in rows:
-                L[-1] += (f" Against that mode NEST's warm trial is {rows['nest']['warm_median_s'] / ref_p['warm_median_s']:.1f} x "
-                          "slower.")
+                L[-1] += (
+                    f" Against that mode NEST's warm trial is {rows['nest']['warm_median_s'] / ref_p['warm_median_s']:.1f} x "
+                    "slower."
+                )
             add("")
     add("### A whole sweep: 10 (a, sigma) points x 20 trials, as users would run it")
     add("")
-    add("Launch of the process to the end of the 10th point of the survival grid (a = 45..70 at sigma = 1 ms, "
-        "then a = 45..60 at sigma = 3 ms); interpreter start, imports, building and compiling included.")
+    add(
+        "Launch of the process to the end of the 10th point of the survival grid (a = 45..70 at sigma = 1 ms, "
+        "then a = 45..60 at sigma = 3 ms); interpreter start, imports, building and compiling included."
+    )
     add("")
     add("| system | points x trials | time (s) | how |")
     add("|---|---|---|---|")
@@ -696,9 +891,9 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
     add("|---|---|---|")
     why = {
         "nest": "iaf_psc_alpha is exact integration; its two poisson_generators (+-J at nu_e, nu_i) are the same "
-                "input process as simcore's `background=poisson` with those total rates (a sum of independent Poisson "
-                "processes is Poisson; jumps of +-w on y arrive on the grid in both): every moment matches. "
-                "simcore exact + diffusion matches only mean and autocovariance, shown as a second row.",
+        "input process as simcore's `background=poisson` with those total rates (a sum of independent Poisson "
+        "processes is Poisson; jumps of +-w on y arrive on the grid in both): every moment matches. "
+        "simcore exact + diffusion matches only mean and autocovariance, shown as a second row.",
         "brian2-cython": "the example's Euler-Maruyama with V not clamped while refractory",
         "brian2-standalone": "same model as the cython target (same runner code)",
         "brainpy": "the example's Euler with V clamped while refractory",
@@ -707,10 +902,12 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
         add(f"| {s.label} | {MODE_LABEL[s.mode]} (`{' '.join(mode_sets(s.mode)) or 'defaults'}`) | {why[s.name]} |")
     add("")
     nu_e, nu_i = diffusion_rates(Params())
-    add(f"NEST background rates: nu_e = (s^2/w^2 + mu/w)/2 = {nu_e:.4f} kHz, nu_i = (s^2/w^2 - mu/w)/2 = {nu_i:.4f} kHz "
+    add(
+        f"NEST background rates: nu_e = (s^2/w^2 + mu/w)/2 = {nu_e:.4f} kHz, nu_i = (s^2/w^2 - mu/w)/2 = {nu_i:.4f} kHz "
         f"(mu/w = {Params().mu / Params().w:.4f}/ms, s^2/w^2 = {(Params().s / Params().w) ** 2:.4f}/ms; the paper's "
         "17,600 x 2 Hz and 2,400 x 12.5 Hz are 35.2 and 30.0 kHz). J = C_m w / (e tau_m) = "
-        f"{C_M * Params().w / (math.e * Params().tau_m):.2f} pA.")
+        f"{C_M * Params().w / (math.e * Params().tau_m):.2f} pA."
+    )
     add("")
     comparisons = []  # (system, mode)
     for s in systems:
@@ -737,22 +934,30 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
         rel = r["peak_mv"] / ref["peak_mv"] - 1
         ok = abs(rel) < 1e-6
         summary[(s.name, mode, "psp")] = ok
-        add(f"| {s.label} | {r['peak_mv']:.6f} | {r['t_peak_ms']:.1f} | {MODE_LABEL[mode]} | {ref['peak_mv']:.6f} "
-            f"(t {ref['t_peak_ms']:.1f}) | {rel:.1e} | {'identical' if ok else 'DIFFERENT'} |")
+        add(
+            f"| {s.label} | {r['peak_mv']:.6f} | {r['t_peak_ms']:.1f} | {MODE_LABEL[mode]} | {ref['peak_mv']:.6f} "
+            f"(t {ref['t_peak_ms']:.1f}) | {rel:.1e} | {'identical' if ok else 'DIFFERENT'} |"
+        )
     add("")
-    add("Deterministic, so the verdict is |relative difference| < 1e-6 (times to peak on the grid, after the "
-        "input's arrival step).")
+    add(
+        "Deterministic, so the verdict is |relative difference| < 1e-6 (times to peak on the grid, after the "
+        "input's arrival step)."
+    )
     add("")
 
     # background
     add("### Isolated neurons under background input (no chain)")
     add("")
-    add(f"{args.bg_neurons} neurons, {args.bg_duration / 1000:g} s after 100 ms burn-in, from the stationary law. Rate: "
+    add(
+        f"{args.bg_neurons} neurons, {args.bg_duration / 1000:g} s after 100 ms burn-in, from the stationary law. Rate: "
         "exact 95 % Poisson interval and an exact two-sample Poisson test (spike counts of these renewal trains "
         "are close to Poisson). V statistics with threshold (peers sample every 10 ms except BrainPy, every step; "
-        f"simcore every step) and of the free membrane (threshold off, {args.bg_duration / 5000:g} s).")
+        f"simcore every step) and of the free membrane (threshold off, {args.bg_duration / 5000:g} s)."
+    )
     add("")
-    add("| system | rate (Hz) [95 % CI] | simcore rate (Hz) [95 % CI] | p | verdict | V mean / sd (mV) | simcore V mean / sd | free V mean / sd | simcore free V mean / sd |")
+    add(
+        "| system | rate (Hz) [95 % CI] | simcore rate (Hz) [95 % CI] | p | verdict | V mean / sd (mV) | simcore V mean / sd | free V mean / sd | simcore free V mean / sd |"
+    )
     add("|---|---|---|---|---|---|---|---|---|")
     for s, mode in comparisons:
         ans = extras.get(s.name)
@@ -767,25 +972,31 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
         p = poisson_rate_p(bg["spikes"], e1, ref["spikes"], e2)
         summary[(s.name, mode, "rate")] = p >= 0.05
         free = f"{bgf['v_mean_mv']:.3f} / {bgf['v_sd_mv']:.3f}" if bgf else "–"
-        add(f"| {s.label} vs {MODE_LABEL[mode]} | {bg['rate_hz']:.3f} [{ci1[0]:.3f}, {ci1[1]:.3f}] | {ref['rate_hz']:.3f} "
+        add(
+            f"| {s.label} vs {MODE_LABEL[mode]} | {bg['rate_hz']:.3f} [{ci1[0]:.3f}, {ci1[1]:.3f}] | {ref['rate_hz']:.3f} "
             f"[{ci2[0]:.3f}, {ci2[1]:.3f}] | {fmt_p(p)} | {'consistent' if p >= 0.05 else 'DIFFERENT'} | "
             f"{bg['v_mean_mv']:.3f} / {bg['v_sd_mv']:.3f} | {ref['v_mean_mv']:.3f} / {ref['v_sd_mv']:.3f} | {free} | "
-            f"{ref['free_v_mean_mv']:.3f} / {ref['free_v_sd_mv']:.3f} |")
+            f"{ref['free_v_mean_mv']:.3f} / {ref['free_v_sd_mv']:.3f} |"
+        )
     add("")
 
     # spontaneous in chain
     add("### Spontaneous rate inside the chain (a = 0)")
     add("")
-    add(f"Mean rate of all 1000 neurons over [{SPONT_FROM:g}, {Params().t_stop:g}] ms, one value per trial; mean and 95 % "
+    add(
+        f"Mean rate of all 1000 neurons over [{SPONT_FROM:g}, {Params().t_stop:g}] ms, one value per trial; mean and 95 % "
         "t interval over trials, Welch's t-test. The first 60 ms are left out because of start-up transients that "
         "travel down the chain at ~5.6 ms per group: NEST's synaptic currents start at 0 (fewer spikes for ~10 ms), "
         "while the initial law of simcore and the other runners is the free membrane's, truncated below threshold, "
         "which holds more neurons near threshold than the firing steady state (group 0 fires ~2.5 Hz instead of "
         "~2.2 Hz in the first 20 ms); from 60 ms on both have left the last group. Trials, not spikes, are the "
         "independent units: a spontaneous volley can travel down the chain, so spike counts are over-dispersed "
-        "(variance / mean of the per-trial counts in the 'dispersion' column; 1 for Poisson).")
+        "(variance / mean of the per-trial counts in the 'dispersion' column; 1 for Poisson)."
+    )
     add("")
-    add("| system | trials | rate (Hz) [95 % CI] | dispersion | simcore mode | simcore trials | simcore rate (Hz) [95 % CI] | p | verdict |")
+    add(
+        "| system | trials | rate (Hz) [95 % CI] | dispersion | simcore mode | simcore trials | simcore rate (Hz) [95 % CI] | p | verdict |"
+    )
     add("|---|---|---|---|---|---|---|---|---|")
     for s, mode in comparisons:
         ans = R["extras"].get(s.name)
@@ -800,16 +1011,20 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
         exposure = p_.n_groups * p_.group_size * (p_.t_stop - SPONT_FROM) * 1e-3
         dispersion = float(np.var(r1, ddof=1) * exposure / np.mean(r1)) if len(r1) > 1 and np.mean(r1) > 0 else math.nan
         summary[(s.name, mode, "spont")] = pv >= 0.05
-        add(f"| {s.label} | {len(r1)} | {m1[0]:.3f} [{m1[1]:.3f}, {m1[2]:.3f}] | {fmt(dispersion, 1)} | {MODE_LABEL[mode]} | "
-            f"{len(r2)} | {m2[0]:.3f} [{m2[1]:.3f}, {m2[2]:.3f}] | {fmt_p(pv)} | {'consistent' if pv >= 0.05 else 'DIFFERENT'} |")
+        add(
+            f"| {s.label} | {len(r1)} | {m1[0]:.3f} [{m1[1]:.3f}, {m1[2]:.3f}] | {fmt(dispersion, 1)} | {MODE_LABEL[mode]} | "
+            f"{len(r2)} | {m2[0]:.3f} [{m2[1]:.3f}, {m2[2]:.3f}] | {fmt_p(pv)} | {'consistent' if pv >= 0.05 else 'DIFFERENT'} |"
+        )
     add("")
 
     # latency
     add("### Per-group latency of a strong, tight packet (a = 100, sigma = 0)")
     add("")
-    add("(t_9 - t_0) / 9 from the packet followed through the chain (simcore.packets rule, applied to every "
+    add(
+        "(t_9 - t_0) / 9 from the packet followed through the chain (simcore.packets rule, applied to every "
         "system's raw spikes); mean +- sd over trials; Welch test against simcore's matching mode. "
-        "5 ms of it is the synaptic delay.")
+        "5 ms of it is the synaptic delay."
+    )
     add("")
     add("| system | trials | latency per group (ms) | simcore mode | simcore latency (ms) | p | verdict |")
     add("|---|---|---|---|---|---|---|")
@@ -827,29 +1042,36 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
         pv = welch_p(lat, ref)
         if len(item) == 3:
             summary[(s.name, mode, "latency")] = pv >= 0.05
-        add(f"| {label} | {len(lat)} | {np.mean(lat):.3f} +- {np.std(lat, ddof=1) if len(lat) > 1 else 0:.3f} | {MODE_LABEL[mode]} | "
-            f"{np.mean(ref):.3f} +- {np.std(ref, ddof=1):.3f} | {fmt_p(pv)} | {'consistent' if pv >= 0.05 else 'different'} |")
+        add(
+            f"| {label} | {len(lat)} | {np.mean(lat):.3f} +- {np.std(lat, ddof=1) if len(lat) > 1 else 0:.3f} | {MODE_LABEL[mode]} | "
+            f"{np.mean(ref):.3f} +- {np.std(ref, ddof=1):.3f} | {fmt_p(pv)} | {'consistent' if pv >= 0.05 else 'different'} |"
+        )
     bp_ans = R["extras"].get("brainpy")
     probes = by_label(bp_ans, "probe_corrected") + by_label(bp_ans, "probe_naive")
     if probes:
         add("")
-        add("BrainPy delay probe (two noise-free neurons; the step at which neuron 0's spike shows up in neuron "
-            "1's y): " + "; ".join(f"LengthDelay.retrieve({p['retrieve_index']}) -> delay {p['delay_ms']:.1f} ms" for p in probes)
+        add(
+            "BrainPy delay probe (two noise-free neurons; the step at which neuron 0's spike shows up in neuron "
+            "1's y): "
+            + "; ".join(f"LengthDelay.retrieve({p['retrieve_index']}) -> delay {p['delay_ms']:.1f} ms" for p in probes)
             + ". The runner uses retrieve(D - 1) (D = delay / dt = 50) for a true 5.0 ms delay. Rows 'brainpy ...': "
             "the naive index adds 0.1 ms per group; the example's update order (V fed the x just computed: 'seed "
             "order') removes 0.1 ms per group; together the two offsets cancel, so the latency alone cannot validate "
-            "the delay: the probe does.")
+            "the delay: the probe does."
+        )
     add("")
 
     # survival
     add("### Survival probability over a small grid")
     add("")
     lo, hi = fixed_window(Params())
-    add(f"Survival = group 9 emits >= {SURVIVAL_MIN_SPIKES} spikes in the fixed window [{lo:g}, {hi:g}] ms "
+    add(
+        f"Survival = group 9 emits >= {SURVIVAL_MIN_SPIKES} spikes in the fixed window [{lo:g}, {hi:g}] ms "
         f"(t0 + 9 x 5 - 5, t0 + 9 x 5 + 15), computed from the raw spikes of every system alike (simcore: "
         "ds.spike_time / spike_group / spike_count of run_dataset). Wilson 95 % intervals; p: Fisher's exact test "
         "against simcore's matching mode; verdict per point 'consistent' if p >= 0.05 (and whether the CIs overlap); "
-        "overall: Holm-corrected over the grid. Brian2's two targets run the same model and are also pooled.")
+        "overall: Holm-corrected over the grid. Brian2's two targets run the same model and are also pooled."
+    )
     add("")
     surv = {}  # name -> {(a, s): (k, n)}
     surv_follow = {}
@@ -867,13 +1089,24 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
             surv_follow[s.name][key] = (sum(survived_follow(t, p_) for t in trials), len(trials))
     if "brian2-cython" in surv and "brian2-standalone" in surv:
         for d in (surv, surv_follow):
-            d["brian2 (both targets)"] = {k: (d["brian2-cython"][k][0] + d["brian2-standalone"][k][0],
-                                              d["brian2-cython"][k][1] + d["brian2-standalone"][k][1])
-                                          for k in d["brian2-cython"]}
-    ref_fixed = {m: {k: (sum(v["fixed"]), len(v["fixed"])) for k, v in simcore_ref[m]["grid"].items()} for m in simcore_ref}
-    ref_follow = {m: {k: (sum(v["follow"]), len(v["follow"])) for k, v in simcore_ref[m]["grid"].items()} for m in simcore_ref}
-    agreement = {m: sum(a == b for v in simcore_ref[m]["grid"].values() for a, b in zip(v["follow"], v["a_out"]))
-                 / sum(len(v["a_out"]) for v in simcore_ref[m]["grid"].values()) for m in simcore_ref}
+            d["brian2 (both targets)"] = {
+                k: (
+                    d["brian2-cython"][k][0] + d["brian2-standalone"][k][0],
+                    d["brian2-cython"][k][1] + d["brian2-standalone"][k][1],
+                )
+                for k in d["brian2-cython"]
+            }
+    ref_fixed = {
+        m: {k: (sum(v["fixed"]), len(v["fixed"])) for k, v in simcore_ref[m]["grid"].items()} for m in simcore_ref
+    }
+    ref_follow = {
+        m: {k: (sum(v["follow"]), len(v["follow"])) for k, v in simcore_ref[m]["grid"].items()} for m in simcore_ref
+    }
+    agreement = {
+        m: sum(a == b for v in simcore_ref[m]["grid"].values() for a, b in zip(v["follow"], v["a_out"]))
+        / sum(len(v["a_out"]) for v in simcore_ref[m]["grid"].values())
+        for m in simcore_ref
+    }
     pairs = []
     for name in surv:
         mode = SYSTEMS[name].mode if name in SYSTEMS else "euler_noclamp"
@@ -885,7 +1118,9 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
         label = SYSTEMS[name].label if name in SYSTEMS else "Brian2, cython + standalone pooled"
         add(f"**{label}** vs **{MODE_LABEL[mode]}**")
         add("")
-        add("| a | sigma (ms) | peer k/n | peer P [95 % CI] | simcore k/n | simcore P [95 % CI] | CIs overlap | p | verdict |")
+        add(
+            "| a | sigma (ms) | peer k/n | peer P [95 % CI] | simcore k/n | simcore P [95 % CI] | CIs overlap | p | verdict |"
+        )
         add("|---|---|---|---|---|---|---|---|---|")
         ps, rows = [], []
         for key in grid:
@@ -897,10 +1132,12 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
             overlap = c1[0] <= c2[1] and c2[0] <= c1[1]
             rows.append((key, k1, n1, c1, k2, n2, c2, overlap, pv))
         adj = holm(ps)
-        for (key, k1, n1, c1, k2, n2, c2, overlap, pv), pa in zip(rows, adj):
-            add(f"| {key[0]} | {key[1]:g} | {k1}/{n1} | {k1 / n1:.2f} [{c1[0]:.2f}, {c1[1]:.2f}] | {k2}/{n2} | "
+        for key, k1, n1, c1, k2, n2, c2, overlap, pv in rows:
+            add(
+                f"| {key[0]} | {key[1]:g} | {k1}/{n1} | {k1 / n1:.2f} [{c1[0]:.2f}, {c1[1]:.2f}] | {k2}/{n2} | "
                 f"{k2 / n2:.2f} [{c2[0]:.2f}, {c2[1]:.2f}] | {'yes' if overlap else 'no'} | {fmt_p(pv)} | "
-                f"{'consistent' if pv >= 0.05 else 'different'} |")
+                f"{'consistent' if pv >= 0.05 else 'different'} |"
+            )
         n_rej = sum(pv < 0.05 for pv in ps)
         ok = min(adj) >= 0.05
         verdicts[(name, mode)] = ok
@@ -910,14 +1147,19 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
         rk = [ref_follow[mode][k] for k in grid]
         pf = holm([fisher_p(a[0], a[1], b[0], b[1]) for a, b in zip(fk, rk)])
         add("")
-        add(f"Overall: {n_rej} of {len(grid)} points with p < 0.05, smallest Holm-adjusted p = {fmt_p(min(adj))} -> "
+        add(
+            f"Overall: {n_rej} of {len(grid)} points with p < 0.05, smallest Holm-adjusted p = {fmt_p(min(adj))} -> "
             f"**{'consistent' if ok else 'NOT consistent'}**. With the packet-following criterion instead "
             f"(simcore.packets window rule, a_9 >= 50): smallest Holm-adjusted p = {fmt_p(min(pf))} -> "
-            f"{'consistent' if min(pf) >= 0.05 else 'NOT consistent'}.")
+            f"{'consistent' if min(pf) >= 0.05 else 'NOT consistent'}."
+        )
         add("")
-    add("simcore's own `ds.a_out.isel(group=-1) >= 50` agrees with the packet-following criterion recomputed "
-        "from its raw spikes in " + ", ".join(f"{MODE_LABEL[m]}: {100 * v:.1f} %" for m, v in agreement.items())
-        + " of trials (a check that the raw-spike path reproduces run_dataset).")
+    add(
+        "simcore's own `ds.a_out.isel(group=-1) >= 50` agrees with the packet-following criterion recomputed "
+        "from its raw spikes in "
+        + ", ".join(f"{MODE_LABEL[m]}: {100 * v:.1f} %" for m, v in agreement.items())
+        + " of trials (a check that the raw-spike path reproduces run_dataset)."
+    )
     add("")
     add("![survival](survival_peers.png)")
     add("")
@@ -928,7 +1170,7 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
     add("| peer | simcore mode | PSP peak | isolated rate | in-chain rate | latency | survival grid |")
     add("|---|---|---|---|---|---|---|")
     names_seen = []
-    for (name, mode, _q) in summary:
+    for name, mode, _q in summary:
         if (name, mode) not in names_seen:
             names_seen.append((name, mode))
 
@@ -938,8 +1180,10 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
 
     for name, mode in names_seen:
         label = SYSTEMS[name].label if name in SYSTEMS else name
-        add(f"| {label} | {MODE_LABEL[mode]} | {cell(name, mode, 'psp')} | {cell(name, mode, 'rate')} | "
-            f"{cell(name, mode, 'spont')} | {cell(name, mode, 'latency')} | {cell(name, mode, 'survival')} |")
+        add(
+            f"| {label} | {MODE_LABEL[mode]} | {cell(name, mode, 'psp')} | {cell(name, mode, 'rate')} | "
+            f"{cell(name, mode, 'spont')} | {cell(name, mode, 'latency')} | {cell(name, mode, 'survival')} |"
+        )
     add("")
     (out_dir / "RESULTS.md").write_text("\n".join(L) + "\n")
 
@@ -954,13 +1198,19 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
         for r in ans["results"]:
             r = dict(r)
             if "trials" in r:
-                r["trials"] = [{k: v for k, v in t.items() if k not in ("steps", "neurons", "input_steps")} for t in r["trials"]]
+                r["trials"] = [
+                    {k: v for k, v in t.items() if k not in ("steps", "neurons", "input_steps")} for t in r["trials"]
+                ]
             out["results"].append(r)
         return out
 
     dump = {
-        "facts": facts, "args": R["args"], "versions": R["versions"], "errors": ERRORS,
-        "speed": speed_rows(R), "sweep": sweep_rows(R, args),
+        "facts": facts,
+        "args": R["args"],
+        "versions": R["versions"],
+        "errors": ERRORS,
+        "speed": speed_rows(R),
+        "sweep": sweep_rows(R, args),
         "survival_fixed": {n: {f"{k[0]},{k[1]:g}": v for k, v in d.items()} for n, d in surv.items()},
         "survival_follow": {n: {f"{k[0]},{k[1]:g}": v for k, v in d.items()} for n, d in surv_follow.items()},
         "simcore_survival_fixed": {m: {f"{k[0]},{k[1]:g}": v for k, v in d.items()} for m, d in ref_fixed.items()},
@@ -969,8 +1219,10 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
         "simcore_latency": {m: r["latency"] for m, r in simcore_ref.items()},
         "simcore_spont_rates": {m: r["spont"] for m, r in simcore_ref.items()},
         "summary": {f"{n} | {m} | {q}": v for (n, m, q), v in summary.items()},
-        "runs": {section: {k: ([strip(x) for x in v] if isinstance(v, list) else strip(v)) for k, v in R[section].items()}
-                 for section in ("speed", "sweep", "extras", "latency", "survival")},
+        "runs": {
+            section: {k: ([strip(x) for x in v] if isinstance(v, list) else strip(v)) for k, v in R[section].items()}
+            for section in ("speed", "sweep", "extras", "latency", "survival")
+        },
     }
     (out_dir / "peers_results.json").write_text(json.dumps(dump, indent=1, default=str))
 
@@ -982,13 +1234,25 @@ def figure(surv, ref, grid, pairs, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     colours = {"exact_poisson": "C0", "exact_diffusion": "C7", "euler_noclamp": "C1", "euler": "C2"}
-    markers = {"nest": ("o", "C0"), "brian2-cython": ("s", "C1"), "brian2-standalone": ("D", "C3"),
-               "brian2 (both targets)": None, "brainpy": ("^", "C2")}
+    markers = {
+        "nest": ("o", "C0"),
+        "brian2-cython": ("s", "C1"),
+        "brian2-standalone": ("D", "C3"),
+        "brian2 (both targets)": None,
+        "brainpy": ("^", "C2"),
+    }
     fig, axes = plt.subplots(1, len(GRID_SIGMA), figsize=(5.2 * len(GRID_SIGMA), 4.2), sharey=True)
     for ax, sigma in zip(np.atleast_1d(axes), GRID_SIGMA):
         for mode, d in ref.items():
             ks = [d[(a, sigma)] for a in GRID_A]
-            ax.plot(GRID_A, [k / n for k, n in ks], "-", color=colours[mode], lw=1.5, label=f"{MODE_LABEL[mode]} (n={ks[0][1]})")
+            ax.plot(
+                GRID_A,
+                [k / n for k, n in ks],
+                "-",
+                color=colours[mode],
+                lw=1.5,
+                label=f"{MODE_LABEL[mode]} (n={ks[0][1]})",
+            )
             ci = np.array([wilson(k, n) for k, n in ks])
             ax.fill_between(GRID_A, ci[:, 0], ci[:, 1], color=colours[mode], alpha=0.12, lw=0)
         for j, (name, d) in enumerate(surv.items()):
@@ -1000,8 +1264,17 @@ def figure(surv, ref, grid, pairs, path: Path) -> None:
             ci = np.array([wilson(k, n) for k, n in ks])
             x = np.array(GRID_A) + (j - 1.5) * 0.6
             label = SYSTEMS[name].label if name in SYSTEMS else name
-            ax.errorbar(x, pr, yerr=[pr - ci[:, 0], ci[:, 1] - pr], fmt=style[0], color=style[1], ms=5, capsize=2,
-                        lw=1, label=f"{label} (n={ks[0][1]})")
+            ax.errorbar(
+                x,
+                pr,
+                yerr=[pr - ci[:, 0], ci[:, 1] - pr],
+                fmt=style[0],
+                color=style[1],
+                ms=5,
+                capsize=2,
+                lw=1,
+                label=f"{label} (n={ks[0][1]})",
+            )
         ax.set_title(f"sigma = {sigma:g} ms")
         ax.set_xlabel("a (spikes in the input packet)")
         ax.grid(alpha=0.3)

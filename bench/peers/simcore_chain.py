@@ -19,8 +19,8 @@ import time
 
 import _common as C
 
-from simcore.params import Params  # noqa: E402
 from simcore.network import simulate_chain  # noqa: E402
+from simcore.params import Params  # noqa: E402
 
 T_IMPORTED = time.time()
 
@@ -40,33 +40,52 @@ def main() -> None:
             trials = []
             for trial in range(int(task["trials"])):
                 ts = time.perf_counter()
-                out = simulate_chain(params, int(task["a"]), float(task["sigma"]), [trial], int(task["seed"]), threads=1)
-                trials.append({"wall_s": time.perf_counter() - ts, "t_end": time.time(), "n_spikes": int(out[0].steps.size)})
+                out = simulate_chain(
+                    params, int(task["a"]), float(task["sigma"]), [trial], int(task["seed"]), threads=1
+                )
+                trials.append(
+                    {"wall_s": time.perf_counter() - ts, "t_end": time.time(), "n_spikes": int(out[0].steps.size)}
+                )
             r = {"a": task["a"], "sigma": task["sigma"], "trials": trials}
         elif kind == "chain_batch":
             threads = task.get("threads")
             simulate_chain(params, int(task["a"]), float(task["sigma"]), 1, int(task["seed"]) + 1, threads=threads)
             ts = time.perf_counter()
-            out = simulate_chain(params, int(task["a"]), float(task["sigma"]), int(task["trials"]), int(task["seed"]),
-                                 threads=threads)
+            out = simulate_chain(
+                params, int(task["a"]), float(task["sigma"]), int(task["trials"]), int(task["seed"]), threads=threads
+            )
             total = time.perf_counter() - ts
-            r = {"a": task["a"], "sigma": task["sigma"], "threads": threads, "trials_n": len(out),
-                 "total_s": total, "per_trial_s": total / len(out)}
+            r = {
+                "a": task["a"],
+                "sigma": task["sigma"],
+                "threads": threads,
+                "trials_n": len(out),
+                "total_s": total,
+                "per_trial_s": total / len(out),
+            }
         elif kind == "sweep":
             from simcore.dataset import run_dataset
 
             points = []
             for a, sigma in task["points"]:
-                ds = run_dataset(params, int(a), float(sigma), int(task["trials"]), int(task["seed"]),
-                                 threads=task.get("threads"))
-                points.append({"a": a, "sigma": sigma, "t_done": time.time(),
-                               "survived": int((ds.a_out.isel(group=-1) >= 50).sum())})
+                ds = run_dataset(
+                    params, int(a), float(sigma), int(task["trials"]), int(task["seed"]), threads=task.get("threads")
+                )
+                points.append(
+                    {
+                        "a": a,
+                        "sigma": sigma,
+                        "t_done": time.time(),
+                        "survived": int((ds.a_out.isel(group=-1) >= 50).sum()),
+                    }
+                )
             r = {"points": points}
         else:
             raise ValueError(f"unknown task kind {kind!r}")
         results.append(C.finish_task(r, task, t0))
     import numba
     import numpy as np
+
     import simcore
 
     versions = {"simcore": simcore.__version__, "numba": numba.__version__, "numpy": np.__version__}

@@ -38,8 +38,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import flags as flag_lists
-from . import ziggurat
-from . import jit
+from . import jit, ziggurat
 
 MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
 MIX_2 = np.uint64(0x94D049BB133111EB)
@@ -81,9 +80,7 @@ def new_state(sequence: np.random.SeedSequence) -> np.ndarray:
     main_key, main_gamma, fixup_key, fixup_gamma = (
         int(v) for v in sequence.spawn(1)[0].generate_state(4, dtype=np.uint64)
     )
-    return np.array(
-        [main_key, stream_gamma(main_gamma), 0, fixup_key, stream_gamma(fixup_gamma), 0], dtype=np.uint64
-    )
+    return np.array([main_key, stream_gamma(main_gamma), 0, fixup_key, stream_gamma(fixup_gamma), 0], dtype=np.uint64)
 
 
 @jit

@@ -77,8 +77,14 @@ def variant_files(wildcards):
 def variant_spec(name):
     """What aggregation needs of a variant, as one parameter."""
     v = VARIANTS[name]
-    return dict(name=v.name, a_values=list(v.a_values), sigma_values=list(v.sigma_values), trials=v.trials,
-                trials_per_job=v.trials_per_job, params_json=v.params.to_json())
+    return dict(
+        name=v.name,
+        a_values=list(v.a_values),
+        sigma_values=list(v.sigma_values),
+        trials=v.trials,
+        trials_per_job=v.trials_per_job,
+        params_json=v.params.to_json(),
+    )
 
 
 def raster_files():

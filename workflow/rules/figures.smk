@@ -56,8 +56,12 @@ rule figure_survival:
         survival=rules.analysis.output.survival,
         threshold=rules.analysis.output.threshold,
     output:
-        curves=report("results/figures/survival_curves.png", caption="../report/survival_curves.rst", category="4. Survival"),
-        heatmap=report("results/figures/survival_heatmap.png", caption="../report/survival_heatmap.rst", category="4. Survival"),
+        curves=report(
+            "results/figures/survival_curves.png", caption="../report/survival_curves.rst", category="4. Survival"
+        ),
+        heatmap=report(
+            "results/figures/survival_heatmap.png", caption="../report/survival_heatmap.rst", category="4. Survival"
+        ),
         curves_pdf="results/figures/survival_curves.pdf",
         heatmap_pdf="results/figures/survival_heatmap.pdf",
     log:

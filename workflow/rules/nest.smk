@@ -6,6 +6,7 @@ rule nest_crosscheck:
         "results/nest/survival.csv",
     log:
         "logs/nest/crosscheck.log",
+    threads: 1
     params:
         model=VARIANTS["main"].params.to_json(),
         a=config["grid"]["a"],
@@ -15,7 +16,6 @@ rule nest_crosscheck:
         min_fraction=SURVIVAL["min_fraction"],
         confidence=SURVIVAL["confidence"],
         code=WORKFLOW_DIGEST,
-    threads: 1
     script:
         "../scripts/nest_crosscheck.py"
 
@@ -25,7 +25,9 @@ rule figure_nest_crosscheck:
         simcore=rules.analysis.output.survival,
         nest=rules.nest_crosscheck.output[0],
     output:
-        report("results/figures/nest_crosscheck.png", caption="../report/nest_crosscheck.rst", category="7. Cross-check"),
+        report(
+            "results/figures/nest_crosscheck.png", caption="../report/nest_crosscheck.rst", category="7. Cross-check"
+        ),
     log:
         "logs/figures/nest_crosscheck.log",
     params:

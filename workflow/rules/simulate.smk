@@ -3,17 +3,17 @@ rule simulate:
         "results/sims/{variant}/a{a}_s{sigma}_c{chunk}.nc",
     log:
         "logs/simulate/{variant}/a{a}_s{sigma}_c{chunk}.log",
+    group:
+        "simulate"
+    threads: 1
+    resources:
+        mem_mb=400,
+        runtime=20,
     params:
         model=lambda wildcards: VARIANTS[wildcards.variant].params.to_json(),
         trials=chunk_trials,
         seed=config["seed"],
         simulator=SIMULATOR_DIGEST,  # re-run when the simulator's code changes
-    threads: 1
-    resources:
-        mem_mb=400,
-        runtime=20,
-    group:
-        "simulate"
     shell:
         "simcore run --a {wildcards.a} --sigma {wildcards.sigma}"
         " --trials {params.trials} --seed {params.seed} --threads {threads}"

@@ -4,6 +4,7 @@ from diesmann1999.logs import to_log
 
 to_log(snakemake)  # noqa: F821
 import numpy as np  # noqa: E402
+
 from diesmann1999 import analysis  # noqa: E402
 from diesmann1999.files import open_sweep, write_csv  # noqa: E402
 

@@ -8,6 +8,11 @@ from diesmann1999.files import write_csv  # noqa: E402
 from simcore.params import Params  # noqa: E402
 
 sm = snakemake  # noqa: F821
-table = window_thresholds(list(sm.input), Params.from_json(sm.params.model), {"default": {}, **sm.params.windows},
-                          sm.params.min_fraction, sm.params.confidence)
+table = window_thresholds(
+    list(sm.input),
+    Params.from_json(sm.params.model),
+    {"default": {}, **sm.params.windows},
+    sm.params.min_fraction,
+    sm.params.confidence,
+)
 write_csv(table, sm.output[0])

@@ -59,8 +59,17 @@ def survival_rows(a, sigma, survivors, trials, confidence: float):
 
     lo, hi = wilson_interval(survivors, trials, confidence)
     survivors, trials = np.asarray(survivors), np.asarray(trials)
-    return pd.DataFrame({"a": np.asarray(a), "sigma": np.asarray(sigma), "trials": trials, "survived": survivors,
-                         "p": survivors / trials, "ci_low": np.asarray(lo), "ci_high": np.asarray(hi)})
+    return pd.DataFrame(
+        {
+            "a": np.asarray(a),
+            "sigma": np.asarray(sigma),
+            "trials": trials,
+            "survived": survivors,
+            "p": survivors / trials,
+            "ci_low": np.asarray(lo),
+            "ci_high": np.asarray(hi),
+        }
+    )
 
 
 def _crossing(a_values, p_values, level: float = 0.5) -> float:
@@ -137,9 +146,7 @@ def flow_field(ds, a_bins, sigma_bins):
     ia = np.digitize(a, a_bins) - 1
     js = np.digitize(s, sigma_bins) - 1
     inside = (ia >= 0) & (ia < len(a_bins) - 1) & (js >= 0) & (js < len(sigma_bins) - 1)
-    frame = pd.DataFrame(
-        {"ia": ia[inside], "js": js[inside], "da": (a_next - a)[inside], "ds": (s_next - s)[inside]}
-    )
+    frame = pd.DataFrame({"ia": ia[inside], "js": js[inside], "da": (a_next - a)[inside], "ds": (s_next - s)[inside]})
     grouped = frame.groupby(["ia", "js"])
     out = grouped.agg(da=("da", "mean"), ds=("ds", "mean"), n=("da", "size")).reset_index()
     out["a"] = 0.5 * (np.asarray(a_bins)[out.ia] + np.asarray(a_bins)[out.ia + 1])
@@ -157,8 +164,14 @@ def fixed_points(ds, threshold, flow, min_fraction: float):
     s_tail = tail.sigma_out.values[alive]
     rows = []
     if a_tail.size:
-        rows.append({"kind": "attractor", "a": float(np.nanmean(a_tail)), "sigma": float(np.nanmean(s_tail)),
-                     "how": "mean packet of the last 3 groups of surviving trials"})
+        rows.append(
+            {
+                "kind": "attractor",
+                "a": float(np.nanmean(a_tail)),
+                "sigma": float(np.nanmean(s_tail)),
+                "how": "mean packet of the last 3 groups of surviving trials",
+            }
+        )
     curve = threshold.dropna(subset=["a50"])
     if len(curve) and len(flow):
         scale_a, scale_s = max(np.ptp(flow.a), 1.0), max(np.ptp(flow.sigma), 1e-3)
@@ -169,8 +182,14 @@ def fixed_points(ds, threshold, flow, min_fraction: float):
             speed = np.hypot(nearest.da / scale_a, nearest.ds / scale_s)
             if best is None or speed < best[0]:
                 best = (speed, row.a50, row.sigma)
-        rows.append({"kind": "saddle", "a": float(best[1]), "sigma": float(best[2]),
-                     "how": "slowest mean flow on the a50(sigma) separatrix"})
+        rows.append(
+            {
+                "kind": "saddle",
+                "a": float(best[1]),
+                "sigma": float(best[2]),
+                "how": "slowest mean flow on the a50(sigma) separatrix",
+            }
+        )
     return pd.DataFrame(rows, columns=["kind", "a", "sigma", "how"])
 
 
@@ -237,11 +256,16 @@ def bifurcation_table(sweeps, min_fraction: float, confidence: float):
         threshold = thresholds.iloc[0]
         fixed = fixed_points(ds, thresholds, pd.DataFrame(), min_fraction)
         attractor = fixed[fixed.kind == "attractor"]
-        rows.append({
-            "group_size": size, "sigma": threshold.sigma, "a50": threshold.a50, "a50_low": threshold.a50_low,
-            "a50_high": threshold.a50_high,
-            "attractor_a": float(attractor.a.iloc[0]) if len(attractor) else float("nan"),
-            "attractor_sigma": float(attractor.sigma.iloc[0]) if len(attractor) else float("nan"),
-            "p_survival_max": float(survival.p.max()),
-        })
+        rows.append(
+            {
+                "group_size": size,
+                "sigma": threshold.sigma,
+                "a50": threshold.a50,
+                "a50_low": threshold.a50_low,
+                "a50_high": threshold.a50_high,
+                "attractor_a": float(attractor.a.iloc[0]) if len(attractor) else float("nan"),
+                "attractor_sigma": float(attractor.sigma.iloc[0]) if len(attractor) else float("nan"),
+                "p_survival_max": float(survival.p.max()),
+            }
+        )
     return pd.DataFrame(rows).sort_values("group_size")

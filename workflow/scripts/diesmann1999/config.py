@@ -6,7 +6,6 @@ keys its job uses (workflow/rules/*.smk), so a changed key re-runs exactly the j
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from simcore.params import ParameterError, Params
@@ -44,7 +43,9 @@ def validate_config(config: dict) -> dict:
     for name, overrides in config["window_variants"].items():
         bad = [k for k in overrides if not (k.startswith("window_") or k in ("clip_n_sd", "min_packet_spikes"))]
         if bad:
-            raise ConfigError(f"config key window_variants.{name}.{bad[0]}: only packet-window parameters may vary here")
+            raise ConfigError(
+                f"config key window_variants.{name}.{bad[0]}: only packet-window parameters may vary here"
+            )
         try:
             model.with_overrides(overrides)
         except ParameterError as error:
@@ -68,7 +69,9 @@ def validate_config(config: dict) -> dict:
         if off_grid:
             raise ConfigError(f"config key nest_crosscheck.sigma: {off_grid[0]} is not on grid.sigma")
     for section in ("bifurcation", "normalization"):
-        required = {"bifurcation": ("group_sizes", "a", "sigma", "trials"), "normalization": ("a", "sigma", "trials")}[section]
+        required = {"bifurcation": ("group_sizes", "a", "sigma", "trials"), "normalization": ("a", "sigma", "trials")}[
+            section
+        ]
         if config[section].get("enabled"):
             missing = [k for k in required if k not in config[section]]
             if missing:

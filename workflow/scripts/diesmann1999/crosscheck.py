@@ -27,8 +27,9 @@ def peers_nest_model():
     return module
 
 
-def nest_survival(params: Params, a_values, sigma_values, trials: int, seed: int, min_fraction: float,
-                  confidence: float):
+def nest_survival(
+    params: Params, a_values, sigma_values, trials: int, seed: int, min_fraction: float, confidence: float
+):
     """Survival table (a, sigma, trials, survived, p, ci_low, ci_high, system="NEST 3.10")."""
     nest = peers_nest_model()
     points = [(a, sigma) for a in a_values for sigma in sigma_values]

@@ -40,8 +40,11 @@ def rasters(points, output) -> None:
         y = ds.spike_group.values[part] * size + ds.spike_neuron.values[part]
         ax.plot(ds.spike_time.values[part], y, "|", ms=2, color="k")
         alive = int((ds.a_out.values[i] > 0).sum())
-        ax.set_title(f"{label}a = {ds.attrs['a']}, sigma = {ds.attrs['sigma']:g} ms\n"
-                     f"(trial {trial}: packet alive in {alive} of {ds.sizes['group']} groups)", fontsize=9)
+        ax.set_title(
+            f"{label}a = {ds.attrs['a']}, sigma = {ds.attrs['sigma']:g} ms\n"
+            f"(trial {trial}: packet alive in {alive} of {ds.sizes['group']} groups)",
+            fontsize=9,
+        )
         ax.set_xlabel("time [ms]")
     axes[0, 0].set_ylabel("neuron (group x size + index)")
     save(fig, output)
@@ -56,8 +59,16 @@ def transmission(table, output, sigmas=None) -> None:
     shown = table if not sigmas else table[table.sigma_in.isin(sigmas)]
     palette = sns.color_palette("viridis", shown.sigma_in.nunique())
     for colour, (sigma, part) in zip(palette, shown.groupby("sigma_in")):
-        left.errorbar(part.a_in, part.a_out_mean, yerr=part.a_out_sd, marker="o", ms=3, color=colour,
-                      label=f"{sigma:g} ms", capsize=2)
+        left.errorbar(
+            part.a_in,
+            part.a_out_mean,
+            yerr=part.a_out_sd,
+            marker="o",
+            ms=3,
+            color=colour,
+            label=f"{sigma:g} ms",
+            capsize=2,
+        )
     top = max(table.a_in.max(), table.a_out_mean.max()) * 1.05
     left.plot([0, top], [0, top], "k--", lw=1)
     left.set(xlabel="a_in (spikes)", ylabel="a_out (spikes)", xlim=(0, top), ylim=(0, top))
@@ -77,8 +88,9 @@ def state_space(ds, flow, threshold, fixed, output, min_fraction: float, traject
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5.5, 4.5))
     if len(flow):
-        ax.quiver(flow.sigma, flow.a, flow.ds, flow.da, angles="xy", scale_units="xy", scale=2,
-                  color="0.6", width=0.003)
+        ax.quiver(
+            flow.sigma, flow.a, flow.ds, flow.da, angles="xy", scale_units="xy", scale=2, color="0.6", width=0.003
+        )
     from .analysis import survived
 
     alive = survived(ds, min_fraction).values
@@ -89,15 +101,22 @@ def state_space(ds, flow, threshold, fixed, output, min_fraction: float, traject
                 a_path = np.concatenate([[a], ds.a_out.values[i, j, t]])
                 s_path = np.concatenate([[sigma], ds.sigma_out.values[i, j, t]])
                 ok = np.isfinite(s_path)
-                ax.plot(s_path[ok], a_path[ok], "-", lw=0.7, alpha=0.8,
-                        color="tab:blue" if alive[i, j, t] else "tab:red")
+                ax.plot(
+                    s_path[ok], a_path[ok], "-", lw=0.7, alpha=0.8, color="tab:blue" if alive[i, j, t] else "tab:red"
+                )
     curve = threshold.dropna(subset=["a50"])
     ax.plot(curve.sigma, curve.a50, "k-", lw=2, label="separatrix (a50)")
     for _, row in fixed.iterrows():
         marker = "o" if row.kind == "attractor" else "X"
-        ax.plot(row.sigma, row.a, marker, ms=10, mfc="gold", mec="k", label=f"{row.kind} ({row.a:.0f}, {row.sigma:.2f} ms)")
-    ax.set(xlabel="sigma [ms]", ylabel="a (spikes)", xlim=(0, max(3.0, ds.sigma_in.values.max()) * 1.05),
-           ylim=(0, max(110, ds.a_in.values.max() + 10)))
+        ax.plot(
+            row.sigma, row.a, marker, ms=10, mfc="gold", mec="k", label=f"{row.kind} ({row.a:.0f}, {row.sigma:.2f} ms)"
+        )
+    ax.set(
+        xlabel="sigma [ms]",
+        ylabel="a (spikes)",
+        xlim=(0, max(3.0, ds.sigma_in.values.max()) * 1.05),
+        ylim=(0, max(110, ds.a_in.values.max() + 10)),
+    )
     ax.legend(fontsize=7, loc="lower right")
     save(fig, output)
 
@@ -118,8 +137,15 @@ def survival(table, threshold, output_curves, output_heatmap) -> None:
     save(fig, output_curves)
     fig, ax = plt.subplots(figsize=(5.5, 4.2))
     grid = table.pivot(index="a", columns="sigma", values="p").sort_index(ascending=True)
-    mesh = ax.pcolormesh(_edges(grid.columns.values), _edges(grid.index.values), grid.values,
-                         cmap="magma", vmin=0, vmax=1, shading="flat")
+    mesh = ax.pcolormesh(
+        _edges(grid.columns.values),
+        _edges(grid.index.values),
+        grid.values,
+        cmap="magma",
+        vmin=0,
+        vmax=1,
+        shading="flat",
+    )
     fig.colorbar(mesh, ax=ax, label="P(survival)")
     curve = threshold.dropna(subset=["a50"])
     ax.plot(curve.sigma, curve.a50, "c-", lw=2, label="50 % contour")
@@ -142,9 +168,15 @@ def threshold_comparison(curves, output, xlabel="sigma [ms]", title="") -> None:
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5.5, 3.8))
     for label, table in curves.items():
-        ax.errorbar(table.sigma, table.a50,
-                    yerr=[table.a50 - table.a50_low, table.a50_high - table.a50], marker="o", ms=3,
-                    capsize=2, label=label)
+        ax.errorbar(
+            table.sigma,
+            table.a50,
+            yerr=[table.a50 - table.a50_low, table.a50_high - table.a50],
+            marker="o",
+            ms=3,
+            capsize=2,
+            label=label,
+        )
     ax.set(xlabel=xlabel, ylabel="threshold packet a50 (spikes)", title=title)
     ax.legend(fontsize=7)
     save(fig, output)
@@ -155,8 +187,14 @@ def bifurcation(table, output) -> None:
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5.5, 3.8))
     ax.plot(table.group_size, table.attractor_a, "o-", label="attractor a*")
-    ax.errorbar(table.group_size, table.a50, yerr=[table.a50 - table.a50_low, table.a50_high - table.a50],
-                marker="s", capsize=2, label="threshold packet a50 (smallest sigma)")
+    ax.errorbar(
+        table.group_size,
+        table.a50,
+        yerr=[table.a50 - table.a50_low, table.a50_high - table.a50],
+        marker="s",
+        capsize=2,
+        label="threshold packet a50 (smallest sigma)",
+    )
     ax.plot(table.group_size, table.group_size, "k:", lw=1, label="a = w")
     ax.set(xlabel="group size w", ylabel="spikes")
     ax.legend(fontsize=7)
@@ -169,11 +207,21 @@ def normalization_issue577(table, traces, output) -> None:
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.5, 5.5), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
     t = traces["t_ms"]
     window = t <= min(t[-1], 200.0)
-    top.plot(t[window], traces["convolution"][window], "k-", lw=2.5, alpha=0.35,
-             label="numpy.convolve(spikes, (t/tau) exp(-t/tau))")
+    top.plot(
+        t[window],
+        traces["convolution"][window],
+        "k-",
+        lw=2.5,
+        alpha=0.35,
+        label="numpy.convolve(spikes, (t/tau) exp(-t/tau))",
+    )
     for _, row in table.iterrows():
-        top.plot(t[window], traces[row.convention][window], lw=1,
-                 label=f"{row.convention}: {row.ode}  (ratio {row.ratio_to_convolution:.4g})")
+        top.plot(
+            t[window],
+            traces[row.convention][window],
+            lw=1,
+            label=f"{row.convention}: {row.ode}  (ratio {row.ratio_to_convolution:.4g})",
+        )
     highest = max(traces[name][window].max() for name in table.convention)
     top.set(ylabel="g (unit weight)", yscale="log", ylim=(1e-2, highest * 80))  # room for the legend
     top.legend(fontsize=6, loc="upper right")
@@ -196,8 +244,15 @@ def normalization_survival(survival, output) -> None:
         for variant, part in named[named.sigma == sigma].groupby("variant"):
             part = part.sort_values("a")
             style = "--" if variant.endswith("_cal") else "-"
-            ax.plot(part.a, part.p, style, marker="o", ms=3, color=palette[variant],
-                    label=f"{variant} (PSP {part.psp_mv.iloc[0]:.3f} mV)")
+            ax.plot(
+                part.a,
+                part.p,
+                style,
+                marker="o",
+                ms=3,
+                color=palette[variant],
+                label=f"{variant} (PSP {part.psp_mv.iloc[0]:.3f} mV)",
+            )
             ax.fill_between(part.a, part.ci_low, part.ci_high, color=palette[variant], alpha=0.12, lw=0)
         ax.set(title=f"sigma = {sigma:g} ms", xlabel="a (spikes)", ylim=(-0.02, 1.02))
     axes[0, 0].set_ylabel("P(survival)")
@@ -211,23 +266,44 @@ def normalization_threshold_vs_psp(thresholds, output) -> None:
     fig, ax = plt.subplots(figsize=(6, 4.2))
     outside = []
     for sigma, part in thresholds.groupby("sigma"):
-        curve = part[part.variant.str.startswith("norm_scale") | (part.variant == "norm_one_over_e_peak")].sort_values("psp_mv")
-        line, = ax.plot(curve.psp_mv, curve.a50, "-", lw=1, label=f"weight scaled, sigma = {sigma:g} ms")
+        curve = part[part.variant.str.startswith("norm_scale") | (part.variant == "norm_one_over_e_peak")].sort_values(
+            "psp_mv"
+        )
+        (line,) = ax.plot(curve.psp_mv, curve.a50, "-", lw=1, label=f"weight scaled, sigma = {sigma:g} ms")
         named = part[~part.variant.str.startswith("norm_scale")]
         for (psp_mv, a50), same in named[np.isfinite(named.a50)].groupby(["psp_mv", "a50"], sort=False):
             row = same.iloc[0]
-            ax.errorbar(psp_mv, a50, yerr=[[a50 - row.a50_low], [row.a50_high - a50]],
-                        fmt="o", ms=4, color=line.get_color(), capsize=2)
+            ax.errorbar(
+                psp_mv,
+                a50,
+                yerr=[[a50 - row.a50_low], [row.a50_high - a50]],
+                fmt="o",
+                ms=4,
+                color=line.get_color(),
+                capsize=2,
+            )
             names = sorted(v.removeprefix("norm_") for v in same.variant)
-            label = names[0] if len(names) == 1 else f"{len(names)} identical: " + ", ".join(n.removesuffix("_cal") for n in names)
+            label = (
+                names[0]
+                if len(names) == 1
+                else f"{len(names)} identical: " + ", ".join(n.removesuffix("_cal") for n in names)
+            )
             label = label if len(label) < 40 else f"{len(names)} identical (seeds' normalization, all calibrated)"
             ax.annotate(label, (psp_mv, a50), fontsize=6, xytext=(4, 2), textcoords="offset points")
         for _, row in named[~np.isfinite(named.a50)].iterrows():
             verdict = "every packet survives" if row.p_at_min_a >= 0.5 else "no packet survives"
             outside.append(f"{row.variant.removeprefix('norm_')} (PSP {row.psp_mv:.3f} mV, sigma {sigma:g}): {verdict}")
     if outside:
-        ax.text(0.02, 0.02, "outside the simulated range of a:\n" + "\n".join(outside), transform=ax.transAxes,
-                fontsize=6, va="bottom", ha="left", bbox=dict(fc="white", ec="0.7"))
+        ax.text(
+            0.02,
+            0.02,
+            "outside the simulated range of a:\n" + "\n".join(outside),
+            transform=ax.transAxes,
+            fontsize=6,
+            va="bottom",
+            ha="left",
+            bbox=dict(fc="white", ec="0.7"),
+        )
     ax.set(xlabel="PSP peak [mV]", ylabel="threshold packet a50 (spikes)")
     ax.legend(fontsize=7)
     save(fig, output)
@@ -241,7 +317,7 @@ def survival_overlay(table, output) -> None:
     for ax, sigma in zip(axes[0], sigmas):
         for system, part in table[table.sigma == sigma].groupby("system"):
             part = part.sort_values("a")
-            line, = ax.plot(part.a, part.p, "o-", ms=3, label=f"{system} ({part.trials.iloc[0]} trials)")
+            (line,) = ax.plot(part.a, part.p, "o-", ms=3, label=f"{system} ({part.trials.iloc[0]} trials)")
             ax.fill_between(part.a, part.ci_low, part.ci_high, color=line.get_color(), alpha=0.2, lw=0)
         ax.set(title=f"sigma = {sigma:g} ms", xlabel="a (spikes)", ylim=(-0.02, 1.02))
     axes[0, 0].set_ylabel("P(survival)")

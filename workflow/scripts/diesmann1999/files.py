@@ -40,13 +40,17 @@ def open_simulation(path, *, params_json: str | None = None, trials: range | Non
     if match:
         a, sigma = int(match["a"]), float(match["sigma"])
         if int(ds.attrs["a"]) != a or float(ds.attrs["sigma"]) != sigma:
-            raise CorruptFileError(f"{path}: holds a={ds.attrs['a']}, sigma={ds.attrs['sigma']}, not the"
-                                   f" a={a}, sigma={sigma} of its name; {fix}")
+            raise CorruptFileError(
+                f"{path}: holds a={ds.attrs['a']}, sigma={ds.attrs['sigma']}, not the"
+                f" a={a}, sigma={sigma} of its name; {fix}"
+            )
     if params_json is not None and ds.attrs["params"] != params_json:
         raise CorruptFileError(f"{path}: simulated with other model parameters than this variant's; {fix}")
     if trials is not None and not np.array_equal(ds.trial.values, np.asarray(trials)):
-        raise CorruptFileError(f"{path}: holds trials {ds.trial.values.min()}..{ds.trial.values.max()},"
-                               f" not {trials.start}..{trials.stop - 1}; {fix}")
+        raise CorruptFileError(
+            f"{path}: holds trials {ds.trial.values.min()}..{ds.trial.values.max()},"
+            f" not {trials.start}..{trials.stop - 1}; {fix}"
+        )
     return ds
 
 
@@ -82,12 +86,20 @@ def aggregate(paths, *, name: str, a_values, sigma_values, trials: int, params_j
     return xr.Dataset(
         {
             "a_out": (dims, arrays["a_out"], {"long_name": "spikes in the packet", "units": "1"}),
-            "sigma_out": (dims, arrays["sigma_out"], {"long_name": "temporal spread (sd) of the packet", "units": "ms"}),
+            "sigma_out": (
+                dims,
+                arrays["sigma_out"],
+                {"long_name": "temporal spread (sd) of the packet", "units": "ms"},
+            ),
             "t_out": (dims, arrays["t_out"], {"long_name": "mean time of the packet", "units": "ms"}),
         },
         coords={
             "a_in": ("a_in", np.array(a_values, dtype=np.int64), {"long_name": "spikes in the input packet"}),
-            "sigma_in": ("sigma_in", np.array(sigma_values, dtype=float), {"long_name": "input packet jitter", "units": "ms"}),
+            "sigma_in": (
+                "sigma_in",
+                np.array(sigma_values, dtype=float),
+                {"long_name": "input packet jitter", "units": "ms"},
+            ),
             "trial": np.arange(trials),
             "group": np.arange(n_groups),
         },

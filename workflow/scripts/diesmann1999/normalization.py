@@ -49,8 +49,14 @@ ODE_FORMS = {
 }
 
 
-def lif_spike_train(duration_ms: float = 500.0, dt: float = 0.1, tau_m: float = 10.0,
-                    drive_mv: float = 20.0, threshold_mv: float = 15.0, t_ref: float = 2.0) -> np.ndarray:
+def lif_spike_train(
+    duration_ms: float = 500.0,
+    dt: float = 0.1,
+    tau_m: float = 10.0,
+    drive_mv: float = 20.0,
+    threshold_mv: float = 15.0,
+    t_ref: float = 2.0,
+) -> np.ndarray:
     """Spike steps of an LIF neuron under constant input (the issue's setup); exact integration."""
     decay = math.exp(-dt / tau_m)
     v, refractory, spikes = 0.0, 0, []
@@ -104,15 +110,17 @@ def issue_577(tau: float = 8.6, dt: float = 0.1, duration_ms: float = 500.0):
         g = ode_response(name, spikes, n_steps, dt, tau)
         ratio = g[mask] / reference[mask]
         traces[name] = g
-        rows.append({
-            "convention": name,
-            "ode": ODE_FORMS[name].equations,
-            "spike_jump": ODE_FORMS[name].jump,
-            "ratio_to_convolution": float(np.dot(g, reference) / np.dot(reference, reference)),
-            "ratio_spread": float(ratio.max() - ratio.min()),
-            "expected": convention(name).jump_factor(tau),
-            "expected_expr": convention(name).jump_factor_expr,
-        })
+        rows.append(
+            {
+                "convention": name,
+                "ode": ODE_FORMS[name].equations,
+                "spike_jump": ODE_FORMS[name].jump,
+                "ratio_to_convolution": float(np.dot(g, reference) / np.dot(reference, reference)),
+                "ratio_spread": float(ratio.max() - ratio.min()),
+                "expected": convention(name).jump_factor(tau),
+                "expected_expr": convention(name).jump_factor_expr,
+            }
+        )
     return pd.DataFrame(rows), traces
 
 
@@ -126,15 +134,17 @@ def conventions_table(params: Params | None = None, target_psp_mv: float = 0.14,
     rows = []
     for name, conv in CONVENTIONS.items():
         under = params.replace(normalization=name)
-        rows.append({
-            "convention": name,
-            "used_by": conv.used_by,
-            "kernel": conv.kernel,
-            "peak": conv.peak(params.tau_s),
-            "area_ms": conv.area(params.tau_s),
-            "weight_for_psp_mv": weight_for_psp_peak(under, target_psp_mv),
-            "psp_mv_with_seed_weight": continuous_peak(under.replace(w=seed_weight))[1],
-        })
+        rows.append(
+            {
+                "convention": name,
+                "used_by": conv.used_by,
+                "kernel": conv.kernel,
+                "peak": conv.peak(params.tau_s),
+                "area_ms": conv.area(params.tau_s),
+                "weight_for_psp_mv": weight_for_psp_peak(under, target_psp_mv),
+                "psp_mv_with_seed_weight": continuous_peak(under.replace(w=seed_weight))[1],
+            }
+        )
     table = pd.DataFrame(rows)
     table.attrs.update(target_psp_mv=target_psp_mv, seed_weight=seed_weight, tau_s=params.tau_s)
     return table
@@ -158,8 +168,14 @@ def propagation_tables(sweeps, min_fraction: float, confidence: float):
         params = params_of(ds)
         survival = survival_table(ds, min_fraction, confidence)
         threshold = threshold_table(survival)
-        tags = {"variant": name, "label": label(name), "normalization": params.normalization,
-                "integrator": params.integrator, "w": params.w, "psp_mv": psp(params)["peak_mv"]}
+        tags = {
+            "variant": name,
+            "label": label(name),
+            "normalization": params.normalization,
+            "integrator": params.integrator,
+            "w": params.w,
+            "psp_mv": psp(params)["peak_mv"],
+        }
         survival_frames.append(survival.assign(**tags))
         for sigma, part in survival.groupby("sigma"):
             threshold.loc[threshold.sigma == sigma, "p_at_min_a"] = part.sort_values("a").p.iloc[0]

@@ -53,8 +53,9 @@ def sim_path(root, variant: str, a: int, sigma, chunk: int) -> str:
     return f"{root}/sims/{variant}/a{a}_s{sigma_label(sigma)}_c{chunk}.nc"
 
 
-def variants(*, model: dict, grid: dict, trials: int, trials_per_job: int, seed: int, bifurcation: dict,
-             normalization: dict) -> dict[str, Variant]:
+def variants(
+    *, model: dict, grid: dict, trials: int, trials_per_job: int, seed: int, bifurcation: dict, normalization: dict
+) -> dict[str, Variant]:
     """Every variant of a validated config, by name (the arguments are its sections)."""
     base = Params().with_overrides(model)
     common = dict(trials_per_job=trials_per_job, seed=seed)
@@ -62,13 +63,19 @@ def variants(*, model: dict, grid: dict, trials: int, trials_per_job: int, seed:
     if bifurcation.get("enabled"):
         for size in bifurcation["group_sizes"]:
             out[f"size{size}"] = Variant(
-                f"size{size}", base.replace(group_size=int(size)), tuple(bifurcation["a"]),
-                tuple(map(float, bifurcation["sigma"])), bifurcation["trials"], study="bifurcation", **common,
+                f"size{size}",
+                base.replace(group_size=int(size)),
+                tuple(bifurcation["a"]),
+                tuple(map(float, bifurcation["sigma"])),
+                bifurcation["trials"],
+                study="bifurcation",
+                **common,
             )
     if normalization.get("enabled"):
         grid_of_study = (tuple(normalization["a"]), tuple(map(float, normalization["sigma"])), normalization["trials"])
-        for name, params in normalization_variants(base, normalization["target_psp_mv"],
-                                                   normalization["weight_scales"]).items():
+        for name, params in normalization_variants(
+            base, normalization["target_psp_mv"], normalization["weight_scales"]
+        ).items():
             out[name] = Variant(name, params, *grid_of_study, study="normalization", **common)
     return out
 
