@@ -184,21 +184,20 @@ class Params:
         return dataclasses.replace(self, **changes)
 
     def with_overrides(self, assignments: list[str] | dict) -> Params:
-        """Apply `name=value` strings (CLI) or a {name: value} mapping (config)."""
+        """Apply `name=value` strings (CLI) or a {name: value} mapping (config, JSON).
+
+        Strings are parsed only from `name=value` text; a mapping carries typed values (a number
+        given as text there is refused, as in the rest of the config)."""
         if isinstance(assignments, dict):
-            items = list(assignments.items())
+            items = [(name, value, False) for name, value in assignments.items()]
         else:
             items = []
             for text in assignments:
                 name, sep, value = text.partition("=")
                 if not sep or not name.strip():
                     raise ParameterError(f"--set expects name=value, got {text!r}")
-                items.append((name.strip(), value.strip()))
-        changes = {}
-        for name, value in items:
-            if name not in _FIELDS:
-                raise ParameterError(_unknown_message(name))
-            changes[name] = parse_value(name, value)
+                items.append((name.strip(), value.strip(), True))
+        changes = {name: check_value(name, value, from_text=from_text) for name, value, from_text in items}
         return self.replace(**changes)
 
     def to_dict(self) -> dict:
@@ -233,20 +232,33 @@ def _unknown_message(name: str) -> str:
     return f"unknown parameter {name!r}{hint}; `python -m simcore --help` lists them"
 
 
-def parse_value(name: str, value):
-    """Convert a CLI string (or config value) to the parameter's type, with a clear error."""
+def check_value(name: str, value, *, from_text: bool = False):
+    """One parameter's value, converted to its type and checked against its own bounds (not
+    against the other parameters); ParameterError names the parameter."""
+    if name not in _FIELDS:
+        raise ParameterError(_unknown_message(name))
+    value = parse_value(name, value, from_text=from_text)
+    _check_field(_FIELDS[name], value)
+    return value
+
+
+def parse_value(name: str, value, *, from_text: bool = True):
+    """Convert a CLI string (`from_text`) or a typed config/JSON value to the parameter's type, with a
+    clear error. A typed value must have the parameter's type (an int is fine for a float)."""
     f = _FIELDS[name]
     kind = f.type if isinstance(f.type, type) else {"float": float, "int": int, "bool": bool, "str": str}[f.type]
-    if not isinstance(value, str):
+    words = {float: "a number", int: "a whole number", bool: "true or false", str: "text"}[kind]
+    if not isinstance(value, str) or not from_text:
         if kind is float and isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
+            return float(value) + 0.0  # -0.0 is stored as 0.0
         if kind is int and isinstance(value, int) and not isinstance(value, bool):
             return value
         if kind is bool and isinstance(value, bool):
             return value
         if kind is str and isinstance(value, str):
             return value
-        raise ParameterError(f"{name} must be {kind.__name__}, got {value!r}")
+        hint = " (write it without quotes)" if isinstance(value, str) else ""
+        raise ParameterError(f"{name} must be {words}, got {value!r}{hint}")
     try:
         if kind is bool:
             lowered = value.lower()
@@ -258,10 +270,10 @@ def parse_value(name: str, value):
         if kind is int:
             return int(value)
         if kind is float:
-            return float(value)
+            return float(value) + 0.0
         return value
     except ValueError:
-        raise ParameterError(f"{name} must be {kind.__name__}, got {value!r}") from None
+        raise ParameterError(f"{name} must be {words}, got {value!r}") from None
 
 
 def _check_field(f: dataclasses.Field, value) -> None:

@@ -67,6 +67,99 @@ def test_bad_configs_name_the_key(path, value, key):
     assert "\n" not in str(error.value)
 
 
+# Malformed configs a user could write, each with the key its one-line refusal must name.
+MALFORMED = [
+    (["grid", "sigma"], [float("nan")], "grid.sigma[0]"),
+    (["grid", "sigma"], [0.5, float("inf")], "grid.sigma[1]"),
+    (["model"], {"t_stop": float("nan")}, "model.t_stop"),
+    (["survival", "min_fraction"], float("nan"), "survival.min_fraction"),
+    (["window_variants", "narrow", "window_n_sd"], float("inf"), "window_variants.narrow.window_n_sd"),
+    (["normalization", "target_psp_mv"], float("-inf"), "normalization.target_psp_mv"),
+    (["grid", "a"], [20.0, 60], "grid.a[0]"),
+    (["trials"], 6.0, "trials"),
+    (["seed"], 3.5, "seed"),
+    (["trials"], True, "trials"),
+    (["model"], {"n_groups": 5.0}, "model.n_groups"),
+    (["model"], {"tau_m": "10"}, "model.tau_m"),
+    (["model"], {"clamp_refractory": "yes"}, "model.clamp_refractory"),
+    (["model"], {"background": "gaussian"}, "model.background"),
+    (["model"], {"kernel": "peak_normalized"}, "model.kernel"),
+    (["model"], {"v_threshold": -80.0}, "model"),
+    (["model"], {"dt": 0.3}, "model"),
+    (["model"], [], "model"),
+    (["grid", "sigma"], ["0.5"], "grid.sigma[0]"),
+    (["grid", "sigma"], [0.5, 0.5], "grid.sigma"),
+    (["grid", "sigma"], [1, 1.0], "grid.sigma"),
+    (["grid", "sigma"], [0.0, -0.0], "grid.sigma"),
+    (["grid", "sigma"], [300.0], "grid.sigma[0]"),
+    (["grid"], None, "grid"),
+    (["normalization", "weight_scales"], [0.9000001], "normalization.weight_scales[0]"),
+    (["normalization", "weight_scales"], [0.95, 1e-07], "normalization.weight_scales[1]"),
+    (["normalization", "weight_scales"], [0.9, 0.90000001], "normalization.weight_scales[1]"),
+    (["normalization", "sigma"], [9.0], "normalization.sigma"),
+    (["normalization"], {"enabled": True}, "normalization.a"),
+    (["transmission_sigmas"], [1.0], "transmission_sigmas[0]"),
+    (["rasters"], [{"a": 100, "sigma": 0.5, "trial": 99}], "rasters[0].trial"),
+    (["rasters"], [{"a": 100, "sigma": 0.5, "colour": "red"}], "rasters[0]"),
+    (["bifurcation", "group_sizes"], [0], "bifurcation.group_sizes[0]"),
+    (["nest_crosscheck"], {"enabled": True, "sigma": [1.0]}, "nest_crosscheck.sigma"),
+    (["seed"], None, "seed"),
+    (["trials_per_job"], 0, "trials_per_job"),
+    (["survival", "confidence"], 1.0, "survival.confidence"),
+    (["window_variants", "narrow", "tau_m"], 3.0, "window_variants.narrow.tau_m"),
+    (["window_variants", "narrow", "window_half_width"], "1", "window_variants.narrow.window_half_width"),
+]
+
+
+def _leaves(value, path=()):
+    """Key paths of every number and truth value of a config."""
+    if isinstance(value, dict):
+        return [leaf for key, item in value.items() for leaf in _leaves(item, (*path, key))]
+    if isinstance(value, list):
+        return [leaf for i, item in enumerate(value) for leaf in _leaves(item, (*path, i))]
+    return [path] if isinstance(value, (int, float)) else []
+
+
+def _name(path):
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path))
+
+
+# Every number or truth value of the test config replaced by what no key accepts.
+JUNK = [float("nan"), float("inf"), float("-inf"), None, {"x": 1}]
+GENERATED = [(list(path), junk, _name(path)) for path in _leaves(GOOD) for junk in JUNK]
+
+
+@pytest.mark.parametrize("path, value, key", MALFORMED + GENERATED)
+def test_fuzz_malformed_configs_are_refused_naming_the_key(path, value, key):
+    """(issue 13) NaN slipped past the schema's bounds, floats passed as integers, colliding names."""
+    with pytest.raises(ConfigError) as error:
+        validate_config(_broken(path, value))
+    message = str(error.value)
+    assert "\n" not in message and message.startswith(f"config key {key}"), message
+
+
+def test_there_are_enough_fuzz_cases():
+    assert len(MALFORMED) >= 30 and len(GENERATED) >= 30
+
+
+def test_negative_zero_sigma_is_zero():
+    config = validate_config(_broken(["grid", "sigma"], [-0.0, 0.5, 2.0]))
+    assert str(config["grid"]["sigma"][0]) == "0.0"
+
+
+@pytest.mark.parametrize("sigma", [1.2345678, 0.5000001, 1e-05, 5e-324, 0.1 + 0.2])
+def test_every_sigma_names_its_own_file_exactly(sigma):
+    """(issue 13) file names kept 6 digits: 0.5 and 0.5000001 shared a file, 1.2345678 was lost."""
+    from diesmann1999.files import SIM_NAME
+    from diesmann1999.variants import sim_path
+
+    config = validate_config(_broken(["grid", "sigma"], [0.5, 2.0, sigma]))
+    main = variants(**{key: config[key] for key in SECTIONS})["main"]
+    names = [sim_path("results", "main", 20, s, 0) for s in main.sigma_values]
+    assert len(set(names)) == 3
+    assert float(SIM_NAME.search(names[2])["sigma"]) == sigma
+
+
 def test_workflow_stops_before_any_job(tmp_path):
     bad = _broken(["grid", "sigma"], [0.5, -1.0])
     (tmp_path / "bad.yaml").write_text(yaml.safe_dump(bad))
