@@ -88,6 +88,15 @@ def test_truncated_file_is_reported(tmp_path):
         open_point(path)
 
 
+def _raw(path):
+    """Every variable's dtype and attributes (including _FillValue) and the global attributes, as stored."""
+    import h5netcdf
+
+    with h5netcdf.File(path, "r") as f:
+        variables = {name: (str(v.dtype), dict(v.attrs)) for name, v in f.variables.items()}
+        return variables, dict(f.attrs)
+
+
 def test_fast_writer_matches_xarray(tmp_path):
     from simcore.dataset import point_dataset, run_point, write_point
 
@@ -96,6 +105,17 @@ def test_fast_writer_matches_xarray(tmp_path):
     ds = point_dataset(contents)
     _same(ds, back)
     assert back.attrs == ds.attrs
+    # The same dtypes, attributes and _FillValue policy as stored by either writer (issue 13).
+    fast, slow = _raw(tmp_path / "fast.nc"), _raw(write_netcdf(ds, tmp_path / "xarray.nc"))
+    for name, (dtype, attrs) in slow[0].items():
+        attrs = {k: v for k, v in attrs.items() if k not in ("_Netcdf4Dimid", "_Netcdf4Coordinates")}
+        fast_attrs = {k: v for k, v in fast[0][name][1].items() if k not in ("_Netcdf4Dimid", "_Netcdf4Coordinates")}
+        assert fast[0][name][0] == dtype, name
+        assert str(fast_attrs) == str(attrs), name  # str: NaN == NaN
+    assert fast[0].keys() == slow[0].keys()
+    fill = {name for name, (_, attrs) in fast[0].items() if "_FillValue" in attrs}
+    assert fill == {"sigma_out", "t_out"}
+    assert fast[0]["spike_count"][0] == "int32"
     empty = open_point(write_point(run_point(PARAMS, 0, 0.0, 1, seed=9), tmp_path / "empty.nc"))
     assert empty.sizes["input"] == 0 and (empty.a_out.values == 0).all()
 

@@ -26,6 +26,9 @@ rule window_sensitivity:
         "logs/window_sensitivity.log",
     params:
         model=VARIANTS["main"].params.to_json(),
+        trials=config["trials"],
+        trials_per_job=config["trials_per_job"],
+        simulator=SIMULATOR_DIGEST,  # every file is checked against it
         windows=config["window_variants"],
         min_fraction=SURVIVAL["min_fraction"],
         confidence=SURVIVAL["confidence"],

@@ -9,6 +9,9 @@ rule figure_rasters:
     params:
         rasters=config["rasters"],
         model=VARIANTS["main"].params.to_json(),
+        trials=config["trials"],
+        trials_per_job=config["trials_per_job"],
+        simulator=SIMULATOR_DIGEST,  # every file is checked against it
         code=WORKFLOW_DIGEST,
     script:
         "../scripts/figure_rasters.py"

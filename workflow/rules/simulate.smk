@@ -29,6 +29,7 @@ rule aggregate_main:
         "logs/aggregate/main.log",
     params:
         variant=variant_spec("main"),
+        simulator=SIMULATOR_DIGEST,  # every file is checked against it
         code=WORKFLOW_DIGEST,
     script:
         "../scripts/aggregate.py"
@@ -43,6 +44,7 @@ rule aggregate_variant:
         "logs/aggregate/{variant}.log",
     params:
         variant=lambda wildcards: variant_spec(wildcards.variant),
+        simulator=SIMULATOR_DIGEST,  # every file is checked against it
         code=WORKFLOW_DIGEST,
     script:
         "../scripts/aggregate.py"

@@ -6,4 +6,5 @@ to_log(snakemake)  # noqa: F821
 from diesmann1999.files import aggregate  # noqa: E402
 from simcore.dataset import write_netcdf  # noqa: E402
 
-write_netcdf(aggregate(list(snakemake.input), **snakemake.params.variant), snakemake.output[0])  # noqa: F821
+sm = snakemake  # noqa: F821
+write_netcdf(aggregate(list(sm.input), **sm.params.variant, simulator=sm.params.simulator), sm.output[0])

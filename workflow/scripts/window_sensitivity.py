@@ -14,5 +14,8 @@ table = window_thresholds(
     {"default": {}, **sm.params.windows},
     sm.params.min_fraction,
     sm.params.confidence,
+    trials=sm.params.trials,
+    trials_per_job=sm.params.trials_per_job,
+    simulator=sm.params.simulator,
 )
 write_csv(table, sm.output[0])

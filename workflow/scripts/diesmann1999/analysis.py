@@ -193,43 +193,48 @@ def fixed_points(ds, threshold, flow, min_fraction: float):
     return pd.DataFrame(rows, columns=["kind", "a", "sigma", "how"])
 
 
-def reextract(paths, variant_params, settings: dict):
+def reextract(paths, variant_params, settings: dict, *, trials: int, trials_per_job: int, simulator=None):
     """Re-measure the packets of simulation files under other window parameters.
 
-    `settings` maps a name to packet-parameter overrides; each file is read once. Returns rows
-    (name, a, sigma, trial, a_out of the last group).
+    `settings` maps a name to packet-parameter overrides; each file is read once and checked against
+    its name, the variant (parameters, `trials` split into chunks of `trials_per_job`) and the
+    simulator's digest. Returns rows (name, a, sigma, trial, a_out of the last group).
     """
+    from simcore.dataset import trial_spikes
     from simcore.network import TrialSpikes
     from simcore.packets import extract_packets
 
-    from .files import open_simulation
+    from .files import chunk_trials, open_simulation
 
     measured = {name: variant_params.with_overrides(overrides) for name, overrides in settings.items()}
     size, dt = variant_params.group_size, variant_params.dt
     rows = []
     for path in paths:
-        ds = open_simulation(path, params_json=variant_params.to_json())
-        bounds = np.concatenate([[0], np.cumsum(ds.spike_count.values)])
-        trials = []
-        for t in range(ds.sizes["trial"]):
-            part = slice(bounds[t], bounds[t + 1])
-            neurons = ds.spike_group.values[part].astype(np.int64) * size + ds.spike_neuron.values[part]
-            steps = np.rint(ds.spike_time.values[part] / dt).astype(np.int64)
+        expected = chunk_trials(path, trials, trials_per_job)
+        ds = open_simulation(path, params_json=variant_params.to_json(), trials=expected, simulator=simulator)
+        spikes = []
+        for t, trial in enumerate(ds.trial.values):
+            time, group, neuron = trial_spikes(ds, trial)
+            neurons = group.astype(np.int64) * size + neuron
+            steps = np.rint(time / dt).astype(np.int64)
             inputs = np.rint(ds.input_time.values[t] / dt).astype(np.int64)
-            trials.append(TrialSpikes(steps, neurons, inputs, None))
+            spikes.append(TrialSpikes(steps, neurons, inputs, None))
         for name, params in measured.items():
-            a_out, _, _ = extract_packets(trials, params)
+            a_out, _, _ = extract_packets(spikes, params)
             for trial, last in zip(ds.trial.values, a_out[:, -1]):
                 rows.append((name, int(ds.attrs["a"]), float(ds.attrs["sigma"]), int(trial), int(last)))
     return rows
 
 
-def window_thresholds(sim_files, params, settings: dict, min_fraction: float, confidence: float):
+def window_thresholds(sim_files, params, settings: dict, min_fraction: float, confidence: float, **checks):
     """Threshold table (window, sigma, a50, a50_low, a50_high) of the same spikes measured with each
-    packet-window setting (name -> packet-parameter overrides)."""
+    packet-window setting (name -> packet-parameter overrides); `checks` (trials, trials_per_job,
+    simulator) are those of reextract."""
     import pandas as pd
 
-    every = pd.DataFrame(reextract(sim_files, params, settings), columns=["window", "a", "sigma", "trial", "a_last"])
+    every = pd.DataFrame(
+        reextract(sim_files, params, settings, **checks), columns=["window", "a", "sigma", "trial", "a_last"]
+    )
     frames = []
     for name in settings:
         rows = every[every.window == name].copy()

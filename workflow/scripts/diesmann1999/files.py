@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from simcore.dataset import CorruptFileError, open_point, write_atomically
+from simcore.dataset import REFERENCES, CorruptFileError, open_point, write_atomically
 
 from .variants import SIM_NAME
 
@@ -31,9 +31,19 @@ def open_sweep(path):
         return ds.load()
 
 
-def open_simulation(path, *, params_json: str | None = None, trials: range | None = None):
-    """A simulation file, checked against its name (a, sigma) and, if given, the parameter set and
-    the trials it must hold; a mismatch raises CorruptFileError naming the file and the fix."""
+def chunk_trials(path, trials: int, trials_per_job: int) -> range:
+    """The trials that the simulation file `path` (chunk c in its name) must hold."""
+    match = SIM_NAME.search(Path(path).name)
+    if not match:
+        raise CorruptFileError(f"{path}: not a simulation file name (a<a>_s<sigma>_c<chunk>.nc)")
+    chunk = int(match["chunk"])
+    return range(chunk * trials_per_job, min((chunk + 1) * trials_per_job, trials))
+
+
+def open_simulation(path, *, params_json: str | None = None, trials: range | None = None, simulator: str | None = None):
+    """A simulation file, checked against its name (a, sigma) and, if given, the parameter set, the
+    trials it must hold and the digest of the simulator that must have written it; a mismatch raises
+    CorruptFileError naming the file, what it holds and the fix."""
     ds = open_point(path)
     match = SIM_NAME.search(Path(path).name)
     fix = "delete it and rerun the workflow"
@@ -47,23 +57,36 @@ def open_simulation(path, *, params_json: str | None = None, trials: range | Non
     if params_json is not None and ds.attrs["params"] != params_json:
         raise CorruptFileError(f"{path}: simulated with other model parameters than this variant's; {fix}")
     if trials is not None and not np.array_equal(ds.trial.values, np.asarray(trials)):
+        held = f"{ds.trial.values.min()}..{ds.trial.values.max()}" if ds.sizes["trial"] else "none"
+        raise CorruptFileError(f"{path}: holds trials {held}, not {trials.start}..{trials.stop - 1}; {fix}")
+    if simulator is not None and ds.attrs.get("simulator_digest") != simulator:
         raise CorruptFileError(
-            f"{path}: holds trials {ds.trial.values.min()}..{ds.trial.values.max()},"
-            f" not {trials.start}..{trials.stop - 1}; {fix}"
+            f"{path}: written by another simulator (code digest {ds.attrs.get('simulator_digest', 'none')},"
+            f" this workflow's is {simulator}); {fix}"
         )
     return ds
 
 
-def aggregate(paths, *, name: str, a_values, sigma_values, trials: int, params_json: str, trials_per_job: int):
-    """Stack the simulation files of a variant into a Dataset (a_in, sigma_in, trial, group)."""
+def aggregate(
+    paths,
+    *,
+    name: str,
+    a_values,
+    sigma_values,
+    trials: int,
+    params_json: str,
+    trials_per_job: int,
+    simulator: str | None = None,
+):
+    """Stack the simulation files of a variant into a Dataset (a_in, sigma_in, trial, group); every
+    file is checked (open_simulation) against its name, the variant and the simulator's digest."""
     import xarray as xr
 
     by_point: dict[tuple[int, float], list] = {}
     provenance = None
     for path in paths:
-        chunk = int(SIM_NAME.search(Path(path).name)["chunk"])
-        expected = range(chunk * trials_per_job, min((chunk + 1) * trials_per_job, trials))
-        ds = open_simulation(path, params_json=params_json, trials=expected)
+        expected = chunk_trials(path, trials, trials_per_job)
+        ds = open_simulation(path, params_json=params_json, trials=expected, simulator=simulator)
         key = (int(ds.attrs["a"]), float(ds.attrs["sigma"]))
         by_point.setdefault(key, []).append(ds[["a_out", "sigma_out", "t_out"]])
         provenance = provenance or dict(ds.attrs)
@@ -81,8 +104,10 @@ def aggregate(paths, *, name: str, a_values, sigma_values, trials: int, params_j
             for var in arrays:
                 arrays[var][i, j] = point[var].values
     dims = ("a_in", "sigma_in", "trial", "group")
-    attrs = {k: provenance[k] for k in ("params", "seed", "simcore_version", "git_commit", "Conventions")}
-    attrs.update(title=f"synfire chain sweep, variant {name}", format="synfire-sweep/1", variant=name)
+    attrs = {"title": f"synfire chain sweep, variant {name}", "Conventions": "CF-1.8", "references": REFERENCES}
+    attrs.update({k: provenance[k] for k in ("params", "seed", "simcore_version", "git_commit")})
+    attrs["source"] = provenance.get("source", f"simcore {provenance['simcore_version']}")
+    attrs.update(simulator_digest=provenance.get("simulator_digest", "unknown"), format="synfire-sweep/1", variant=name)
     return xr.Dataset(
         {
             "a_out": (dims, arrays["a_out"], {"long_name": "spikes in the packet", "units": "1"}),
@@ -94,14 +119,22 @@ def aggregate(paths, *, name: str, a_values, sigma_values, trials: int, params_j
             "t_out": (dims, arrays["t_out"], {"long_name": "mean time of the packet", "units": "ms"}),
         },
         coords={
-            "a_in": ("a_in", np.array(a_values, dtype=np.int64), {"long_name": "spikes in the input packet"}),
+            "a_in": (
+                "a_in",
+                np.array(a_values, dtype=np.int32),
+                {"long_name": "spikes in the input packet", "units": "1"},
+            ),
             "sigma_in": (
                 "sigma_in",
                 np.array(sigma_values, dtype=float),
-                {"long_name": "input packet jitter", "units": "ms"},
+                {"long_name": "temporal spread (sd) of the input packet", "units": "ms"},
             ),
-            "trial": np.arange(trials),
-            "group": np.arange(n_groups),
+            "trial": ("trial", np.arange(trials, dtype=np.int32), {"long_name": "trial index", "units": "1"}),
+            "group": (
+                "group",
+                np.arange(n_groups, dtype=np.int32),
+                {"long_name": "group index along the chain (0 receives the input packet)", "units": "1"},
+            ),
         },
         attrs=attrs,
     )
