@@ -1,13 +1,25 @@
-"""Command line: python -m simcore {run, psp, background}."""
+"""Command line: simcore {run, psp, background} (also python -m simcore).
+
+Bad input (an argument, a parameter, an output path that cannot be written) gets one line naming
+it on stderr and exit status 2, before any work and without touching the disk; a full disk gets one
+line naming the file and exit status 1; a closed pipe (``simcore psp | head -1``) ends quietly.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
+import threading
 import time
+from pathlib import Path
 
+from . import __version__
 from .params import ParameterError, Params, describe
+
+PROGRESS_AFTER_S = 3.0  # a run shows progress on a terminal once it has taken this long
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,7 +51,7 @@ def _nonnegative_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
     if not value >= 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text}")
-    return value
+    return value + 0.0  # -0.0 is 0.0
 
 
 def _trial_range(text: str) -> range:
@@ -53,14 +65,43 @@ def _trial_range(text: str) -> range:
     return result
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _output_path(text: str) -> Path:
+    """An output file that can be written: checked before any simulation (the probe file is removed)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a file name, got an empty one")
+    path = Path(text)
+    if text.endswith(("/", os.sep)) or path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a directory; give a file name, e.g. {path / 'point.nc'}")
+    existing = path.absolute().parent
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise argparse.ArgumentTypeError(f"cannot write {text}: {existing} is not a directory")
+    try:
+        with tempfile.NamedTemporaryFile(dir=existing, prefix=".simcore-probe-"):
+            pass
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise argparse.ArgumentTypeError(f"cannot write {text}: {existing}: {reason}") from None
+    return path
+
+
+def program_name() -> str:
+    """How simcore was invoked: `simcore` (console script) or `python -m simcore`."""
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "simcore"
+    return "python -m simcore" if name in ("__main__.py", "-m", "-c", "") else name
+
+
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    prog = prog or program_name()
     parser = _Parser(
-        prog="python -m simcore",
+        prog=prog,
         description="Synfire chain (Diesmann, Gewaltig & Aertsen 1999): simulate, inspect the PSP, "
         "measure background statistics.",
         epilog="Model parameters for --set NAME=VALUE (docs/model.md gives their sources):\n" + describe(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__} (simulator digest {_digest()})")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def with_set(p):
@@ -69,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
             action="append",
             default=[],
             metavar="NAME=VALUE",
-            help="change a model parameter (repeatable); see `python -m simcore --help`",
+            help=f"change a model parameter (repeatable); see `{prog} --help`",
         )
         return p
 
@@ -81,8 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--seed", type=_nonnegative_int, default=1, help="random seed (default 1)")
     run.add_argument("--threads", type=_positive_int, default=None, help="default: all CPUs")
-    run.add_argument("-o", "--output", required=True, help="NetCDF file to write")
-    run.add_argument("--quiet", action="store_true", help="do not print the packet table")
+    run.add_argument("-o", "--output", type=_output_path, required=True, help="NetCDF file to write")
+    run.add_argument(
+        "--quiet", action="store_true", help="print neither the packet table nor progress (shown on a terminal)"
+    )
     run.add_argument(
         "--params-json", default=None, metavar="JSON", help="model parameters as a JSON object (applied before --set)"
     )
@@ -107,8 +150,55 @@ def _print_table(result: dict) -> None:
         print(f"{key:<{width}}  {shown}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def _digest() -> str:
+    from .sources import simulator_digest
+
+    return simulator_digest()
+
+
+class Progress:
+    """Trials done, rate and time left, on one rewritten line of a terminal, once a run takes longer
+    than PROGRESS_AFTER_S; silent elsewhere (logs, pipes)."""
+
+    def __init__(self, total: int, stream=None):
+        self.total, self.done, self.shown = total, 0, False
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty()
+        self.started = time.perf_counter()
+        self.lock = threading.Lock()
+
+    def __call__(self) -> None:
+        with self.lock:
+            self.done += 1
+            elapsed = time.perf_counter() - self.started
+            if not self.enabled or elapsed < PROGRESS_AFTER_S:
+                return
+            rate = self.done / elapsed
+            left = (self.total - self.done) / rate
+            self.stream.write(f"\r{self.done}/{self.total} trials, {rate:.1f} trials/s, {left:.0f} s left   ")
+            self.stream.flush()
+            self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    parser = build_parser(prog)
+    try:
+        args = parser.parse_args(argv)
+        return _run(args, parser.prog)
+    except BrokenPipeError:
+        # The reader went away (`simcore psp | head -1`): nothing more to say, and nowhere to say it.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _run(args, prog: str) -> int:
+    from .dataset import is_disk_full
+
     try:
         params = Params()
         if getattr(args, "params_json", None):
@@ -126,7 +216,12 @@ def main(argv: list[str] | None = None) -> int:
 
             check_packet(args.a, args.sigma, params)
             started = time.perf_counter()
-            contents = run_point(params, args.a, args.sigma, args.trials, args.seed, args.threads)
+            progress = Progress(len(args.trials)) if not args.quiet else None
+            try:
+                contents = run_point(params, args.a, args.sigma, args.trials, args.seed, args.threads, progress)
+            finally:
+                if progress:
+                    progress.close()
             write_point(contents, args.output)
             if not args.quiet:
                 print(describe_packets(contents))
@@ -143,10 +238,14 @@ def main(argv: list[str] | None = None) -> int:
                 raise ParameterError("--duration must be > 0 ms")
             result = background_stats(params, args.neurons, args.duration, args.seed, args.burn_in, args.threads)
             print(json.dumps(result)) if args.json else _print_table(result)
+        sys.stdout.flush()  # a closed pipe shows here, inside main, not at exit
     except (ParameterError, ValueError) as error:
-        print(f"python -m simcore {args.command}: error: {error}", file=sys.stderr)
+        print(f"{prog} {args.command}: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        raise
     except OSError as error:
-        print(f"python -m simcore {args.command}: error: {error}", file=sys.stderr)
+        message = str(error) if not is_disk_full(error) or error.filename else f"no space left on device ({error})"
+        print(f"{prog} {args.command}: error: {message}", file=sys.stderr)
         return 1
     return 0

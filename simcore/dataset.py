@@ -180,13 +180,14 @@ def run_dataset(params: Params, a: int, sigma: float, trials, seed: int, threads
     return point_dataset(run_point(params, a, sigma, trials, seed, threads))
 
 
-def run_point(params: Params, a: int, sigma: float, trials, seed: int, threads: int | None = None):
-    """Simulate and extract, as point_contents (for write_point without importing xarray)."""
+def run_point(params: Params, a: int, sigma: float, trials, seed: int, threads: int | None = None, progress=None):
+    """Simulate and extract, as point_contents (for write_point without importing xarray);
+    `progress()`, if given, is called as each trial finishes."""
     from .network import simulate_chain
     from .packets import extract_packets
 
     trial_ids = list(range(trials)) if isinstance(trials, int) else [int(t) for t in trials]
-    spikes = simulate_chain(params, a, sigma, trial_ids, seed, threads)
+    spikes = simulate_chain(params, a, sigma, trial_ids, seed, threads, progress=progress)
     return point_contents(params, a, sigma, seed, trial_ids, spikes, extract_packets(spikes, params))
 
 

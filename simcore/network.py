@@ -217,9 +217,18 @@ def default_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def map_trials(function, items, threads: int | None = None) -> list:
-    """function(item) for every item, on a thread pool; results in the order of `items`."""
+def map_trials(function, items, threads: int | None = None, progress=None) -> list:
+    """function(item) for every item, on a thread pool; results in the order of `items`;
+    `progress()`, if given, is called (from the worker threads) as each item finishes."""
     items = list(items)
+    if progress is not None:
+        inner = function
+
+        def function(item):
+            result = inner(item)
+            progress()
+            return result
+
     threads = min(threads or default_threads(), max(1, len(items)))
     if threads == 1:
         return [function(item) for item in items]
@@ -241,9 +250,10 @@ def check_packet(a: int, sigma: float, params: Params) -> None:
 
 
 def simulate_chain(
-    params: Params, a: int, sigma: float, trials, seed: int, threads: int | None = None
+    params: Params, a: int, sigma: float, trials, seed: int, threads: int | None = None, *, progress=None
 ) -> list[TrialSpikes]:
-    """Trials (an int n for trials 0..n-1, or explicit trial indices) of the chain for packet (a, sigma)."""
+    """Trials (an int n for trials 0..n-1, or explicit trial indices) of the chain for packet (a, sigma);
+    `progress()`, if given, is called as each trial finishes (from the worker threads)."""
     check_packet(a, sigma, params)
     trial_ids = range(trials) if isinstance(trials, int) else [int(t) for t in trials]
     drive = Drive.of(params)
@@ -253,4 +263,4 @@ def simulate_chain(
         input_steps = draw_packet_steps(streams_of_trial.generator, params, int(a), float(sigma))
         return simulate_trial(params, streams_of_trial, input_steps, drive=drive)
 
-    return map_trials(one, trial_ids, threads)
+    return map_trials(one, trial_ids, threads, progress)

@@ -229,7 +229,7 @@ def _unknown_message(name: str) -> str:
 
     close = difflib.get_close_matches(name, _FIELDS, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"unknown parameter {name!r}{hint}; `python -m simcore --help` lists them"
+    return f"unknown parameter {name!r}{hint}; `simcore --help` lists them"
 
 
 def check_value(name: str, value, *, from_text: bool = False):
