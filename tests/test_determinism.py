@@ -1,5 +1,7 @@
 """Same seed, same data: whatever the threads or the chunking of trials; NetCDF round-trips."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -142,3 +144,32 @@ def test_every_jitted_function_lives_in_the_backend_and_keys_the_cache(tmp_path)
     assert folder_digest(copy) == backend.kernel_digest()
     (copy / "ziggurat.py").write_text((copy / "ziggurat.py").read_text() + "\n# edit\n")
     assert folder_digest(copy) != backend.kernel_digest()
+
+
+@pytest.mark.parametrize("writable", [True, False], ids=["writable", "unwritable"])
+def test_unwritable_kernel_cache_warns_once_and_compiles_without_a_cache(tmp_path, writable):
+    """(issue 13) numba falls back to caches beside the sources, which the kernel digest does not
+    key, when the cache directory is unwritable: simcore warns once and caches nothing instead."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from numba.core.registry import CPUDispatcher\n"
+        "from simcore.backend import chain, draws, flags\n"
+        "import simcore.network, simcore.dataset, simcore.background\n"
+        "kernels = [f for m in (chain, draws, flags) for f in vars(m).values() if isinstance(f, CPUDispatcher)]\n"
+        "print(len(kernels), sorted({type(f._cache).__name__ for f in kernels}))\n"
+    )
+    cache = tmp_path / "cache" if writable else Path(os.devnull) / "cache"  # under a file: never writable
+    env = dict(os.environ, SYNFIRE_CACHE_DIR=str(cache), PYTHONWARNINGS="default")
+    env.pop("NUMBA_CACHE_DIR", None)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    count, kinds = result.stdout.split(" ", 1)
+    assert int(count) >= 3
+    if writable:
+        assert kinds.strip() == "['FunctionCache']" and result.stderr == ""
+    else:
+        assert kinds.strip() == "['NullCache']", "an unwritable cache must mean no cache, not numba's fallback"
+        assert result.stderr.count("is not writable; compiling without a cache") == 1, result.stderr
