@@ -1,0 +1,106 @@
+"""The job DAG of a workflow run, built in-process through Snakemake's API (a dry run, ~0.5 s instead of ~3 s).
+
+``plan(workdir, configfile)`` is what `snakemake -n --configfile configfile -d workdir` decides, as
+data: every job of the run (rule, wildcards, output files), its dependencies, and which jobs it
+would run. Nothing is written to the working directory (no lock, no log file).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Job:
+    rule: str
+    wildcards: tuple[tuple[str, str], ...]
+    output: tuple[str, ...]
+
+    def matches(self, pattern: str) -> bool:
+        """`pattern` is a rule name, or rule[wildcard=glob] for the jobs of that rule whose wildcard matches."""
+        rule, _, constraint = pattern.partition("[")
+        if rule != self.rule:
+            return False
+        if not constraint:
+            return True
+        name, _, glob = constraint.rstrip("]").partition("=")
+        return fnmatch.fnmatchcase(dict(self.wildcards).get(name, ""), glob)
+
+
+@dataclass(frozen=True)
+class Plan:
+    jobs: frozenset[Job]
+    dependencies: dict[Job, frozenset[Job]]  # job -> the jobs whose outputs it reads
+    planned: frozenset[Job]  # the jobs a run would execute now
+    # The jobs that differ from their record: output missing, or params or list of input files changed
+    # (Snakemake's own comparison, made for every job: its plan skips it for the consumers of a job
+    # that runs, as these run anyway).
+    changed: frozenset[Job]
+
+    def downstream(self, seeds) -> set[Job]:
+        """`seeds` and every job that depends on one of them, directly or not."""
+        dependents: dict[Job, set[Job]] = {}
+        for job, deps in self.dependencies.items():
+            for dep in deps:
+                dependents.setdefault(dep, set()).add(job)
+        found, todo = set(), list(seeds)
+        while todo:
+            job = todo.pop()
+            if job not in found:
+                found.add(job)
+                todo.extend(dependents.get(job, ()))
+        return found
+
+    @property
+    def planned_rules(self) -> set[str]:
+        return {job.rule for job in self.planned}
+
+    @property
+    def changed_rules(self) -> set[str]:
+        return {job.rule for job in self.changed}
+
+
+def plan(workdir, configfile, snakefile=ROOT / "Snakefile") -> Plan:
+    from snakemake.api import SnakemakeApi
+    from snakemake.settings.enums import Quietness
+    from snakemake.settings.types import ConfigSettings, DAGSettings, OutputSettings, ResourceSettings
+
+    cwd = os.getcwd()
+    try:
+        with SnakemakeApi(OutputSettings(quiet={Quietness.ALL}, enable_file_logging=False)) as api:
+            workflow_api = api.workflow(
+                resource_settings=ResourceSettings(cores=2),
+                config_settings=ConfigSettings(configfiles=[Path(configfile)]),
+                snakefile=Path(snakefile),
+                workdir=Path(workdir),
+            )
+            workflow_api.dag(DAGSettings())
+            # What DAGApi.printdag does before printing (`snakemake --dag`), without the printing.
+            workflow = workflow_api._workflow
+            workflow._prepare_dag(forceall=False, ignore_incomplete=False, lock_warn_only=True, nolock=True)
+            workflow._build_dag()
+            dag = workflow.dag
+
+            def job(j) -> Job:
+                return Job(j.rule.name, tuple(sorted(j.wildcards.items())), tuple(map(str, j.output)))
+
+            record = workflow.persistence
+
+            def differs(j) -> bool:
+                if not all(map(os.path.exists, j.output)) or not record.has_metadata(j):
+                    return True
+                return bool(record.params_changed(j)) or any(record.input_changed(j))
+
+            return Plan(
+                jobs=frozenset(map(job, dag.jobs)),
+                dependencies={job(j): frozenset(map(job, dag.dependencies[j])) for j in dag.jobs},
+                planned=frozenset(map(job, dag.needrun_jobs(exclude_finished=False))),
+                changed=frozenset(job(j) for j in dag.jobs if j.output and differs(j)),
+            )
+    finally:
+        os.chdir(cwd)
