@@ -114,15 +114,30 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
         )
         return p
 
-    run = with_set(sub.add_parser("run", help="simulate trials of one input packet, write NetCDF"))
-    run.add_argument("--a", type=_nonnegative_int, required=True, help="spikes in the input packet")
+    run = with_set(sub.add_parser("run", help="simulate trials of input packets, one NetCDF file per packet"))
+    run.add_argument(
+        "--a",
+        type=_nonnegative_int,
+        nargs="+",
+        required=True,
+        help="spikes in the input packet; several values simulate several points in one process"
+        " (then -o must contain {a})",
+    )
     run.add_argument("--sigma", type=_nonnegative_float, required=True, help="packet jitter sd [ms]")
     run.add_argument(
         "--trials", type=_trial_range, default=range(20), help="N (trials 0..N-1) or START:STOP (default 20)"
     )
     run.add_argument("--seed", type=_nonnegative_int, default=1, help="random seed (default 1)")
     run.add_argument("--threads", type=_positive_int, default=None, help="default: all CPUs")
-    run.add_argument("-o", "--output", type=_output_path, required=True, help="NetCDF file to write")
+    run.add_argument(
+        "-o", "--output", required=True, help="NetCDF file to write; with several --a a pattern such as 'a{a}.nc'"
+    )
+    run.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep an output file that already holds exactly this simulation (point, trials, seed,"
+        " parameters, simulator code) instead of simulating it again",
+    )
     run.add_argument(
         "--quiet", action="store_true", help="print neither the packet table nor progress (shown on a terminal)"
     )
@@ -185,6 +200,44 @@ class Progress:
             self.stream.flush()
 
 
+def _outputs(args) -> dict[int, Path]:
+    """The output file of each --a value, checked before any work (argparse-style errors)."""
+    values = list(dict.fromkeys(args.a))  # in order, without repeats
+    if len(values) > 1 and "{a}" not in args.output:
+        raise ParameterError(f"-o {args.output!r} must contain {{a}} when several --a values are given")
+    try:
+        return {a: _output_path(args.output.replace("{a}", str(a))) for a in values}
+    except argparse.ArgumentTypeError as error:
+        raise ParameterError(f"argument -o/--output: {error}") from None
+
+
+def _simulate(args, params: Params) -> None:
+    """simcore run: each point simulated (unless --reuse finds it done) and written on its own."""
+    from .dataset import describe_packets, holds, run_point, write_point
+    from .network import check_packet
+
+    outputs = _outputs(args)
+    for a in outputs:
+        check_packet(a, args.sigma, params)
+    todo = dict(outputs)
+    if args.reuse:
+        todo = {a: path for a, path in todo.items() if not holds(path, params, a, args.sigma, args.trials, args.seed)}
+    started = time.perf_counter()
+    progress = Progress(len(todo) * len(args.trials)) if not args.quiet else None
+    try:
+        for a, path in todo.items():
+            contents = run_point(params, a, args.sigma, args.trials, args.seed, args.threads, progress)
+            write_point(contents, path)
+            if not args.quiet:
+                print(describe_packets(contents))
+    finally:
+        if progress:
+            progress.close()
+    if not args.quiet:
+        kept = f", {len(outputs) - len(todo)} kept" if len(todo) < len(outputs) else ""
+        print(f"{len(todo)} points x {len(args.trials)} trials in {time.perf_counter() - started:.2f} s{kept}")
+
+
 def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     parser = build_parser(prog)
     try:
@@ -211,21 +264,7 @@ def _run(args, prog: str) -> int:
             params = params.with_overrides(overrides)
         params = params.with_overrides(args.set)
         if args.command == "run":
-            from .dataset import describe_packets, run_point, write_point
-            from .network import check_packet
-
-            check_packet(args.a, args.sigma, params)
-            started = time.perf_counter()
-            progress = Progress(len(args.trials)) if not args.quiet else None
-            try:
-                contents = run_point(params, args.a, args.sigma, args.trials, args.seed, args.threads, progress)
-            finally:
-                if progress:
-                    progress.close()
-            write_point(contents, args.output)
-            if not args.quiet:
-                print(describe_packets(contents))
-                print(f"{len(args.trials)} trials in {time.perf_counter() - started:.2f} s -> {args.output}")
+            _simulate(args, params)
         elif args.command == "psp":
             from .psp import psp
 

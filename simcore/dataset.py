@@ -191,6 +191,31 @@ def run_point(params: Params, a: int, sigma: float, trials, seed: int, threads: 
     return point_contents(params, a, sigma, seed, trial_ids, spikes, extract_packets(spikes, params))
 
 
+def holds(path, params: Params, a: int, sigma: float, trials, seed: int) -> bool:
+    """Whether `path` is a complete point file of exactly this simulation: the same point, trials,
+    seed, parameter set and simulator code (so simulating again would give the same bits). Reads
+    the attributes and the trial coordinate only; a missing or unreadable file is simply not held."""
+    import h5netcdf
+
+    from .sources import simulator_digest
+
+    try:
+        with h5netcdf.File(path, "r") as f:
+            attrs = dict(f.attrs)
+            trial_ids = np.asarray(f.variables["trial"][:])
+    except Exception:  # a missing, truncated or foreign file: not this simulation
+        return False
+    return (
+        attrs.get("format") == FORMAT
+        and attrs.get("simulator_digest") == simulator_digest()
+        and attrs.get("params") == params.to_json()
+        and int(attrs.get("seed", -1)) == int(seed)
+        and int(attrs.get("a", -1)) == int(a)
+        and float(attrs.get("sigma", -1.0)) == float(sigma)
+        and np.array_equal(trial_ids, np.asarray(list(trials)))
+    )
+
+
 def write_netcdf(ds, path) -> Path:
     """Write `ds` to `path` atomically (in memory, then temporary file + rename), with the _FillValue
     policy of FILL (xarray would give every floating-point variable and coordinate one)."""
