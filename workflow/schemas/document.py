@@ -24,8 +24,9 @@ workflow/schemas/config.schema.yaml before any job runs; defaults are filled in.
 from it): changing the key re-runs those jobs and everything downstream of them, and nothing else
 (tests/test_rerun_contract.py checks it for every key). `rule[variant=glob]` means only the jobs of
 those variants.{every}
+
 *Adds or drops jobs of*: the rules whose set of jobs (files) follows from the key; files a change
-no longer needs stay on disk.
+no longer needs stay on disk. Rules and their files: see the end of this page.
 """
 
 
