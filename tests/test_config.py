@@ -160,9 +160,22 @@ def test_every_sigma_names_its_own_file_exactly(sigma):
     assert float(SIM_NAME.search(names[2])["sigma"]) == sigma
 
 
-def test_workflow_stops_before_any_job(tmp_path):
-    bad = _broken(["grid", "sigma"], [0.5, -1.0])
-    (tmp_path / "bad.yaml").write_text(yaml.safe_dump(bad))
+@pytest.mark.parametrize(
+    "yaml_text, key",
+    [
+        ("grid: {a: [20, 60, 100], sigma: [0.5, -1.0]}", "grid.sigma[1]"),
+        ("grid: {a: [20, 60, 100], sigma: [.nan]}", "grid.sigma[0]"),
+        ('grid: {a: [20, 60, 100], sigma: [0.5]}\nmodel: {t_stop: "60"}', "model.t_stop"),
+    ],
+    ids=["negative", "nan", "text"],
+)
+def test_workflow_stops_before_any_job(tmp_path, yaml_text, key):
+    """In a directory with earlier results too (issue 13: a NaN sigma said "Nothing to be done")."""
+    config = {k: v for k, v in GOOD.items() if k not in ("grid", "model", "rasters", "transmission_sigmas")}
+    (tmp_path / "bad.yaml").write_text(yaml.safe_dump(config) + yaml_text + "\n")
+    earlier = tmp_path / "results" / "packets.nc"
+    earlier.parent.mkdir()
+    earlier.write_bytes(b"earlier results")
     result = subprocess.run(
         [
             sys.executable,
@@ -182,8 +195,11 @@ def test_workflow_stops_before_any_job(tmp_path):
         timeout=300,
     )
     assert result.returncode != 0
-    assert "grid.sigma[1]" in result.stdout + result.stderr
-    assert not (tmp_path / "results").exists()
+    lines = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("config key")]
+    assert len(lines) == 1 and lines[0].startswith(f"config key {key}:"), result.stdout + result.stderr
+    assert "Nothing to be done" not in result.stdout + result.stderr
+    assert [p.name for p in (tmp_path / "results").rglob("*")] == ["packets.nc"]
+    assert earlier.read_bytes() == b"earlier results"
 
 
 def test_lint_reports_only_missing_software_environments():

@@ -158,3 +158,37 @@ def test_files_of_another_simulator_are_refused(sims):
     assert open_point(sims[0]).attrs["simulator_digest"] == simulator_digest()
     ds = aggregate(sims, **spec(), simulator=simulator_digest())
     assert ds.sizes == {"a_in": 2, "sigma_in": 1, "trial": 4, "group": 3}
+
+
+def test_csv_tables_carry_their_data_dictionary(tmp_path):
+    import json
+
+    from diesmann1999.analysis import survival_rows
+    from diesmann1999.columns import UndocumentedColumnError
+    from diesmann1999.files import write_csv
+
+    table = survival_rows([20, 60], [0.5, 0.5], [0, 3], [4, 4], 0.95)
+    write_csv(table, tmp_path / "survival.csv")
+    meta = json.loads((tmp_path / "survival.csv-metadata.json").read_text())
+    assert meta["url"] == "survival.csv" and "csvw" in meta["@context"][0]
+    columns = {c["name"]: c for c in meta["tableSchema"]["columns"]}
+    assert list(columns) == list(table.columns)
+    assert columns["sigma"]["schema:unitText"] == "ms" and columns["a"]["datatype"] == "integer"
+    assert columns["p"]["schema:unitText"] == "1" and columns["p"]["datatype"] == "double"
+    with pytest.raises(UndocumentedColumnError, match="'mystery' of .*odd.csv is not in the data dictionary"):
+        write_csv(table.assign(mystery=1), tmp_path / "odd.csv")
+    assert not (tmp_path / "odd.csv").exists()
+
+
+def test_sweep_readers_refuse_a_swapped_sweep(sims, tmp_path):
+    """A stacked sweep of another variant copied over results/variants/<name>/packets.nc is refused."""
+    from diesmann1999.files import open_sweep
+
+    path = write_netcdf(aggregate(sims, **spec()), tmp_path / "results" / "variants" / "size80" / "packets.nc")
+    with pytest.raises(CorruptFileError, match="holds variant 'main', not 'size80'; delete it and rerun"):
+        open_sweep(path)
+    main = write_netcdf(aggregate(sims, **spec()), tmp_path / "results" / "packets.nc")
+    assert open_sweep(main).attrs["variant"] == "main"
+    main.write_bytes(b"not netcdf")
+    with pytest.raises(CorruptFileError, match="not a readable NetCDF file"):
+        open_sweep(main)

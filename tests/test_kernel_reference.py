@@ -62,3 +62,28 @@ def test_free_membrane_has_no_spikes():
     y, x, u = draw_initial_state(trial.generator, params, drive, 12)
     spikes, _ = reference_trial(params, drive, trial.draw_state, y, x, u, np.zeros(200, int), 100, math.inf)
     assert spikes == []
+
+
+@pytest.mark.slow
+def test_full_size_trial_through_simulate_chain_equals_reference():
+    """One trial of the paper's network (10 groups x 100 neurons, 1000 steps) through the public
+    simulate_chain, on two threads beside another trial, spike for spike as the plain-Python
+    reference computes it from the same streams: the packet's draw, the initial state, the noise.
+    The reference takes about 20 s of CPU."""
+    from simcore.network import simulate_chain
+
+    params = Params()
+    a, sigma, seed, trial = 60, 1.0, 5, 3
+    got = simulate_chain(params, a, sigma, [2, trial], seed, threads=2)[1]
+    streams_of_trial = streams.trial_streams(seed, streams.CHAIN, a, sigma, trial)
+    input_steps = draw_packet_steps(streams_of_trial.generator, params, a, sigma)
+    drive = Drive.of(params)
+    y, x, u = draw_initial_state(streams_of_trial.generator, params, drive, params.n_groups * params.group_size)
+    n_steps = params.steps(params.t_stop)
+    counts = np.bincount(input_steps, minlength=n_steps + 1)
+    spikes, _ = reference_trial(
+        params, drive, streams_of_trial.draw_state, y, x, u, counts, n_steps, params.u_threshold
+    )
+    np.testing.assert_array_equal(got.input_steps, input_steps)
+    assert len(spikes) > 1000 and {i // params.group_size for _, i in spikes} == set(range(params.n_groups))
+    assert list(zip(got.steps.tolist(), got.neurons.tolist())) == spikes

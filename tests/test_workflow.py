@@ -77,6 +77,21 @@ def test_outputs_have_the_documented_structure(finished):
             assert (finished / "results" / "figures" / f"{name}{suffix}").stat().st_size > 5000
 
 
+def test_every_table_has_its_data_dictionary(finished):
+    """(issue 13) CSV tables are self-describing: beside each, CSVW metadata gives every column's
+    datatype, unit and meaning."""
+    import json
+
+    tables = sorted((finished / "results").rglob("*.csv"))
+    assert len(tables) >= 11  # 12 with the NEST cross-check
+    for table in tables:
+        columns = json.loads(Path(f"{table}-metadata.json").read_text())["tableSchema"]["columns"]
+        assert [c["name"] for c in columns] == list(pd.read_csv(table, nrows=0).columns), table.name
+        for column in columns:
+            assert column["dc:description"] and column["datatype"], (table.name, column)
+            assert column.get("schema:unitText") or column["datatype"] == "string", (table.name, column)
+
+
 def test_normalization_study_outputs(finished):
     study = finished / "results" / "normalization"
     issue = pd.read_csv(study / "issue577.csv").set_index("convention")

@@ -7,6 +7,12 @@ rule analysis:
         transmission="results/tables/transmission.csv",
         flow="results/tables/flow.csv",
         fixed_points="results/tables/fixed_points.csv",
+        # each table's data dictionary (CSVW metadata: units and meaning of every column)
+        survival_columns="results/tables/survival.csv-metadata.json",
+        threshold_columns="results/tables/threshold.csv-metadata.json",
+        transmission_columns="results/tables/transmission.csv-metadata.json",
+        flow_columns="results/tables/flow.csv-metadata.json",
+        fixed_points_columns="results/tables/fixed_points.csv-metadata.json",
     log:
         "logs/analysis.log",
     params:
@@ -22,6 +28,7 @@ rule window_sensitivity:
         VARIANTS["main"].sim_files(),
     output:
         "results/tables/window_sensitivity.csv",
+        "results/tables/window_sensitivity.csv-metadata.json",
     log:
         "logs/window_sensitivity.log",
     params:
@@ -42,6 +49,7 @@ rule bifurcation:
         study_files(VARIANTS, "bifurcation"),
     output:
         "results/tables/bifurcation.csv",
+        "results/tables/bifurcation.csv-metadata.json",
     log:
         "logs/bifurcation.log",
     params:

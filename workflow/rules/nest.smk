@@ -4,6 +4,7 @@
 rule nest_crosscheck:
     output:
         "results/nest/survival.csv",
+        "results/nest/survival.csv-metadata.json",
     log:
         "logs/nest/crosscheck.log",
     threads: 1

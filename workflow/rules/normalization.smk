@@ -4,6 +4,7 @@
 rule normalization_issue577:
     output:
         table="results/normalization/issue577.csv",
+        table_columns="results/normalization/issue577.csv-metadata.json",
         figure=report(
             "results/normalization/issue577.png",
             caption="../report/normalization_issue577.rst",
@@ -21,6 +22,7 @@ rule normalization_issue577:
 rule normalization_conventions:
     output:
         "results/normalization/conventions.csv",
+        "results/normalization/conventions.csv-metadata.json",
     log:
         "logs/normalization/conventions.log",
     params:
@@ -37,6 +39,8 @@ rule normalization_propagation:
     output:
         survival="results/normalization/survival.csv",
         thresholds="results/normalization/thresholds.csv",
+        survival_columns="results/normalization/survival.csv-metadata.json",
+        thresholds_columns="results/normalization/thresholds.csv-metadata.json",
     log:
         "logs/normalization/propagation.log",
     params:

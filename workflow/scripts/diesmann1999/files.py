@@ -16,7 +16,14 @@ from .variants import SIM_NAME
 
 
 def write_csv(frame, path) -> None:
+    """The table, and beside it its data dictionary <path>-metadata.json (diesmann1999.columns)."""
+    import json
+
+    from .columns import metadata, metadata_path
+
+    description = json.dumps(metadata(frame, path), indent=1) + "\n"  # an undocumented column stops here
     write_atomically(lambda tmp: frame.to_csv(tmp, index=False, float_format="%.6g"), path)
+    write_text(description, metadata_path(path))
 
 
 def write_text(text: str, path) -> None:
@@ -24,11 +31,23 @@ def write_text(text: str, path) -> None:
 
 
 def open_sweep(path):
-    """A stacked sweep (results/packets.nc or results/variants/<name>/packets.nc), loaded."""
+    """A stacked sweep (results/packets.nc or results/variants/<name>/packets.nc), loaded and checked:
+    a readable sweep file of the variant its path names; else CorruptFileError naming the file and the fix."""
     import xarray as xr
 
-    with xr.open_dataset(path, engine="h5netcdf") as ds:
-        return ds.load()
+    fix = "delete it and rerun the workflow"
+    try:
+        with xr.open_dataset(path, engine="h5netcdf") as ds:
+            ds = ds.load()
+    except Exception as error:  # h5py/h5netcdf raise many types for damaged files
+        raise CorruptFileError(f"{path}: not a readable NetCDF file ({type(error).__name__}); {fix}") from None
+    if ds.attrs.get("format") != "synfire-sweep/1":
+        raise CorruptFileError(f"{path}: not a synfire sweep file (format {ds.attrs.get('format')!r}); {fix}")
+    parts = Path(path).parts
+    expected = parts[-2] if len(parts) >= 3 and parts[-3] == "variants" else "main"
+    if ds.attrs.get("variant") != expected:
+        raise CorruptFileError(f"{path}: holds variant {ds.attrs.get('variant')!r}, not {expected!r}; {fix}")
+    return ds
 
 
 def chunk_trials(path, trials: int, trials_per_job: int) -> range:
