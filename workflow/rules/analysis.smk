@@ -46,13 +46,16 @@ rule window_sensitivity:
 
 rule bifurcation:
     input:
-        study_files(VARIANTS, "bifurcation"),
+        study_sim_files("bifurcation"),
     output:
-        "results/tables/bifurcation.csv",
-        "results/tables/bifurcation.csv-metadata.json",
+        table="results/tables/bifurcation.csv",
+        columns="results/tables/bifurcation.csv-metadata.json",
+        sweeps=expand("results/variants/{name}/packets.nc", name=study_variants("bifurcation")),
     log:
         "logs/bifurcation.log",
     params:
+        variants=[variant_spec(name) for name in study_variants("bifurcation")],
+        simulator=SIMULATOR_DIGEST,  # every file is checked against it
         min_fraction=SURVIVAL["min_fraction"],
         confidence=SURVIVAL["confidence"],
         code=WORKFLOW_DIGEST,

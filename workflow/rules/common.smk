@@ -6,7 +6,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 
 from diesmann1999.config import ConfigError, validate_config
-from diesmann1999.variants import sim_path, study_files, variants
+from diesmann1999.variants import sim_path, variants
 from simcore.sources import folder_digest, simulator_digest
 
 # Simulation jobs call the `simcore` console script of the active environment (never an absolute
@@ -48,7 +48,6 @@ wildcard_constraints:
 localrules:
     all,
     aggregate_main,
-    aggregate_variant,
     analysis,
     window_sensitivity,
     bifurcation,
@@ -70,8 +69,31 @@ def chunk_trials(wildcards):
     return f"{trials.start}:{trials.stop}"
 
 
-def variant_files(wildcards):
-    return VARIANTS[wildcards.variant].sim_files()
+def study_variants(study):
+    """The names of a study's variants (main, bifurcation or normalization)."""
+    return [name for name, variant in VARIANTS.items() if variant.study == study]
+
+
+def row_files(study):
+    """The output files of one simulation job of a study: every a of its grid (its variants share
+    one) at the job's variant, sigma and chunk."""
+    a_values = VARIANTS[study_variants(study)[0]].a_values
+    return expand("results/sims/{{variant}}/a{a}_s{{sigma}}_c{{chunk}}.nc", a=a_values)
+
+
+ROW_PARAMS = dict(
+    model=lambda wildcards: VARIANTS[wildcards.variant].params.to_json(),
+    a=lambda wildcards: " ".join(map(str, VARIANTS[wildcards.variant].a_values)),
+    trials=chunk_trials,
+    seed=config["seed"],
+    pattern=lambda wildcards: sim_path("results", wildcards.variant, "{a}", wildcards.sigma, wildcards.chunk),
+    simulator=SIMULATOR_DIGEST,  # re-run when the simulator's code changes
+)
+
+
+def study_sim_files(study):
+    """The simulation files of every variant of a study."""
+    return [path for name in study_variants(study) for path in VARIANTS[name].sim_files()]
 
 
 def variant_spec(name):

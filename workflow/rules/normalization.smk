@@ -35,15 +35,18 @@ rule normalization_conventions:
 
 rule normalization_propagation:
     input:
-        study_files(VARIANTS, "normalization"),
+        study_sim_files("normalization"),
     output:
         survival="results/normalization/survival.csv",
         thresholds="results/normalization/thresholds.csv",
         survival_columns="results/normalization/survival.csv-metadata.json",
         thresholds_columns="results/normalization/thresholds.csv-metadata.json",
+        sweeps=expand("results/variants/{name}/packets.nc", name=study_variants("normalization")),
     log:
         "logs/normalization/propagation.log",
     params:
+        variants=[variant_spec(name) for name in study_variants("normalization")],
+        simulator=SIMULATOR_DIGEST,  # every file is checked against it
         min_fraction=SURVIVAL["min_fraction"],
         confidence=SURVIVAL["confidence"],
         code=WORKFLOW_DIGEST,

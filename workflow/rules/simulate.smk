@@ -1,23 +1,71 @@
-rule simulate:
+# One simulation job per row of a variant's grid: every a at one sigma, for one chunk of trials,
+# one file per point. The files are `update` outputs and `simcore run --reuse` keeps those that
+# already hold exactly this simulation, so a value added to grid.a re-simulates only the new points.
+SIMULATE = (
+    "simcore run --a {params.a} --sigma {wildcards.sigma} --trials {params.trials} --seed {params.seed}"
+    " --threads {threads} --params-json {params.model:q} --reuse --quiet -o {params.pattern:q} > {log:q} 2>&1"
+)
+
+
+rule simulate_main:
     output:
-        "results/sims/{variant}/a{a}_s{sigma}_c{chunk}.nc",
+        update(row_files("main")),
     log:
-        "logs/simulate/{variant}/a{a}_s{sigma}_c{chunk}.log",
+        "logs/simulate/{variant}/s{sigma}_c{chunk}.log",
+    wildcard_constraints:
+        variant="main",
     group:
         "simulate"
     threads: 1
     resources:
         mem_mb=400,
-        runtime=20,
+        runtime=60,
     params:
-        model=lambda wildcards: VARIANTS[wildcards.variant].params.to_json(),
-        trials=chunk_trials,
-        seed=config["seed"],
-        simulator=SIMULATOR_DIGEST,  # re-run when the simulator's code changes
+        **ROW_PARAMS,
     shell:
-        "simcore run --a {wildcards.a} --sigma {wildcards.sigma}"
-        " --trials {params.trials} --seed {params.seed} --threads {threads}"
-        " --params-json {params.model:q} --quiet -o {output:q} > {log:q} 2>&1"
+        SIMULATE
+
+
+if config["bifurcation"]["enabled"]:
+
+    rule simulate_bifurcation:
+        output:
+            update(row_files("bifurcation")),
+        log:
+            "logs/simulate/{variant}/s{sigma}_c{chunk}.log",
+        wildcard_constraints:
+            variant=r"size\d+",
+        group:
+            "simulate"
+        threads: 1
+        resources:
+            mem_mb=400,
+            runtime=60,
+        params:
+            **ROW_PARAMS,
+        shell:
+            SIMULATE
+
+
+if config["normalization"]["enabled"]:
+
+    rule simulate_normalization:
+        output:
+            update(row_files("normalization")),
+        log:
+            "logs/simulate/{variant}/s{sigma}_c{chunk}.log",
+        wildcard_constraints:
+            variant=r"norm_[a-z_]+|norm_scale\d+(\.\d+)?",
+        group:
+            "simulate"
+        threads: 1
+        resources:
+            mem_mb=400,
+            runtime=60,
+        params:
+            **ROW_PARAMS,
+        shell:
+            SIMULATE
 
 
 rule aggregate_main:
@@ -29,21 +77,6 @@ rule aggregate_main:
         "logs/aggregate/main.log",
     params:
         variant=variant_spec("main"),
-        simulator=SIMULATOR_DIGEST,  # every file is checked against it
-        code=WORKFLOW_DIGEST,
-    script:
-        "../scripts/aggregate.py"
-
-
-rule aggregate_variant:
-    input:
-        variant_files,
-    output:
-        "results/variants/{variant}/packets.nc",
-    log:
-        "logs/aggregate/{variant}.log",
-    params:
-        variant=lambda wildcards: variant_spec(wildcards.variant),
         simulator=SIMULATOR_DIGEST,  # every file is checked against it
         code=WORKFLOW_DIGEST,
     script:

@@ -157,3 +157,12 @@ def aggregate(
         },
         attrs=attrs,
     )
+
+
+def aggregate_variants(paths, variants, simulator: str | None = None):
+    """One stacked sweep per variant spec (``aggregate``'s keyword arguments), from the simulation
+    files of all of them (each under results/sims/<variant name>/)."""
+    return [
+        aggregate([p for p in paths if Path(p).parent.name == spec["name"]], **spec, simulator=simulator)
+        for spec in variants
+    ]

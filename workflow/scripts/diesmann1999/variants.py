@@ -80,11 +80,6 @@ def variants(
     return out
 
 
-def study_files(variants: dict[str, Variant], study: str) -> list[str]:
-    """The aggregated packet files of one study's variants."""
-    return [f"results/variants/{name}/packets.nc" for name, v in variants.items() if v.study == study]
-
-
 def normalization_variants(model: Params, target_psp_mv: float, weight_scales) -> dict[str, Params]:
     """The normalization study's parameter sets, named norm_*: every convention with the model's
     (seeds') weight unchanged, and calibrated to the model's PSP (``_cal``); Euler; the weight that
