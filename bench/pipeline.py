@@ -35,6 +35,9 @@ from types import SimpleNamespace
 
 from machine import describe
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from workflow_dag import jobs_of  # noqa: E402  (tests/workflow_dag.py: Snakemake's DAG in-process)
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "workflow" / "scripts"
 
@@ -55,51 +58,6 @@ def run_pipeline(config: Path, cores: int, workdir: Path) -> float:
     if done.returncode != 0:
         raise SystemExit(f"pipeline failed:\n{done.stderr[-3000:]}")
     return elapsed
-
-
-def planned_jobs(config: Path, workdir: Path):
-    """Snakemake's jobs for `config` in `workdir`, in an order that respects their dependencies."""
-    from snakemake.api import SnakemakeApi
-    from snakemake.settings.enums import Quietness
-    from snakemake.settings.types import ConfigSettings, DAGSettings, OutputSettings, ResourceSettings
-
-    cwd = os.getcwd()
-    try:
-        with SnakemakeApi(OutputSettings(quiet={Quietness.ALL}, enable_file_logging=False)) as api:
-            workflow_api = api.workflow(
-                resource_settings=ResourceSettings(cores=1),
-                config_settings=ConfigSettings(configfiles=[config]),
-                snakefile=ROOT / "Snakefile",
-                workdir=workdir,
-            )
-            workflow_api.dag(DAGSettings())
-            workflow = workflow_api._workflow
-            workflow._prepare_dag(forceall=False, ignore_incomplete=False, lock_warn_only=True, nolock=True)
-            workflow._build_dag()
-            dag = workflow.dag
-            order, done = [], set()
-            pending = [job for job in dag.jobs if job.rule.name != "all"]
-            while pending:  # dependencies first
-                ready = [job for job in pending if all(dep in done for dep in dag.dependencies[job])]
-                for job in ready:
-                    order.append(job)
-                    done.add(job)
-                pending = [job for job in pending if job not in done]
-            return [
-                SimpleNamespace(
-                    rule=job.rule.name,
-                    shell=job.shellcmd if job.rule.shellcmd else None,
-                    script=job.rule.script,
-                    input=job.input,
-                    output=job.output,
-                    params=job.params,
-                    log=job.log,
-                    wildcards=job.wildcards,
-                )
-                for job in order
-            ]
-    finally:
-        os.chdir(cwd)
 
 
 def run_in_process(jobs, cores: int, workdir: Path) -> dict[str, float]:
@@ -164,7 +122,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             pipeline_s.append(run_pipeline(config, args.cores, Path(tmp)))
         with tempfile.TemporaryDirectory() as tmp:
-            jobs = planned_jobs(config, Path(tmp))
+            jobs = jobs_of(Path(tmp), config)
             with contextlib.redirect_stdout(open(os.devnull, "w")):
                 per_rule = run_in_process(jobs, args.cores, Path(tmp))
             in_process_s.append(sum(per_rule.values()))

@@ -1,4 +1,4 @@
-"""PSP numbers of REFERENCE.md section 2 and the kernel conventions of section 4."""
+"""PSP numbers (docs/model.md, reference numbers) and the normalization conventions (docs/kernels.md)."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""Model claims of REFERENCE.md, checked statistically on the real simulator."""
+"""Model claims of docs/model.md, checked statistically on the real simulator."""
 
 import numpy as np
 import pytest

@@ -7,10 +7,12 @@ would run. Nothing is written to the working directory (no lock, no log file).
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,7 +67,9 @@ class Plan:
         return {job.rule for job in self.changed}
 
 
-def plan(workdir, configfile, snakefile=ROOT / "Snakefile") -> Plan:
+@contextlib.contextmanager
+def snakemake_dag(workdir, configfile, snakefile=ROOT / "Snakefile"):
+    """(workflow, dag) of Snakemake's own DAG for `configfile` in `workdir`, built in-process."""
     from snakemake.api import SnakemakeApi
     from snakemake.settings.enums import Quietness
     from snakemake.settings.types import ConfigSettings, DAGSettings, OutputSettings, ResourceSettings
@@ -84,23 +88,53 @@ def plan(workdir, configfile, snakefile=ROOT / "Snakefile") -> Plan:
             workflow = workflow_api._workflow
             workflow._prepare_dag(forceall=False, ignore_incomplete=False, lock_warn_only=True, nolock=True)
             workflow._build_dag()
-            dag = workflow.dag
-
-            def job(j) -> Job:
-                return Job(j.rule.name, tuple(sorted(j.wildcards.items())), tuple(map(str, j.output)))
-
-            record = workflow.persistence
-
-            def differs(j) -> bool:
-                if not all(map(os.path.exists, j.output)) or not record.has_metadata(j):
-                    return True
-                return bool(record.params_changed(j)) or any(record.input_changed(j))
-
-            return Plan(
-                jobs=frozenset(map(job, dag.jobs)),
-                dependencies={job(j): frozenset(map(job, dag.dependencies[j])) for j in dag.jobs},
-                planned=frozenset(map(job, dag.needrun_jobs(exclude_finished=False))),
-                changed=frozenset(job(j) for j in dag.jobs if j.output and differs(j)),
-            )
+            yield workflow, workflow.dag
     finally:
         os.chdir(cwd)
+
+
+def jobs_of(workdir, configfile, snakefile=ROOT / "Snakefile"):
+    """Every job of the run (but `all`), dependencies first, with what running it needs: rule name,
+    formatted shell command (or None), script, input, output, params, log and wildcards."""
+    with snakemake_dag(workdir, configfile, snakefile) as (_, dag):
+        order, done = [], set()
+        pending = [job for job in dag.jobs if job.rule.name != "all"]
+        while pending:
+            ready = [job for job in pending if all(dep in done for dep in dag.dependencies[job])]
+            order += ready
+            done.update(ready)
+            pending = [job for job in pending if job not in done]
+        return [
+            SimpleNamespace(
+                rule=job.rule.name,
+                shell=job.shellcmd if job.rule.shellcmd else None,
+                script=job.rule.script,
+                input=job.input,
+                output=job.output,
+                params=job.params,
+                log=job.log,
+                wildcards=job.wildcards,
+            )
+            for job in order
+        ]
+
+
+def plan(workdir, configfile, snakefile=ROOT / "Snakefile") -> Plan:
+    with snakemake_dag(workdir, configfile, snakefile) as (workflow, dag):
+
+        def job(j) -> Job:
+            return Job(j.rule.name, tuple(sorted(j.wildcards.items())), tuple(map(str, j.output)))
+
+        record = workflow.persistence
+
+        def differs(j) -> bool:
+            if not all(map(os.path.exists, j.output)) or not record.has_metadata(j):
+                return True
+            return bool(record.params_changed(j)) or any(record.input_changed(j))
+
+        return Plan(
+            jobs=frozenset(map(job, dag.jobs)),
+            dependencies={job(j): frozenset(map(job, dag.dependencies[j])) for j in dag.jobs},
+            planned=frozenset(map(job, dag.needrun_jobs(exclude_finished=False))),
+            changed=frozenset(job(j) for j in dag.jobs if j.output and differs(j)),
+        )
