@@ -74,6 +74,17 @@ def test_background_json():
     assert -64 < result["free_v_mean_mv"] < -60
 
 
+def test_background_chain_json_gives_the_packet_estimator_s_rates():
+    """`simcore background --chain` re-measures the defaults of the packet estimator's background."""
+    from simcore.params import Params
+
+    result = json.loads(simcore("background", "--chain", "--trials", "100", "--seed", "2", "--json").stdout)
+    assert len(result["rate_hz_by_group"]) == 10 and result["from_ms"] == 20.0
+    assert abs(result["first_group_hz"] - Params().packet_background_rate_first) < 0.15
+    assert abs(result["later_groups_hz"] - Params().packet_background_rate) < 0.15
+    assert result["later_groups_hz"] > result["first_group_hz"] + 0.5  # each group drives the next
+
+
 def test_help_lists_parameters_with_units_and_defaults():
     text = simcore("--help").stdout
     for piece in ("tau_m = 10.0 ms", "normalization = one_over_e_peak", "integrator = exact", "background = diffusion"):

@@ -11,6 +11,7 @@ from pathlib import Path
 from simcore.params import ParameterError, Params
 
 SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "config.schema.yaml"
+PACKET_KEYS = ("clip_n_sd", "min_packet_spikes")  # with every window_* and packet_* parameter
 
 
 class ConfigError(ValueError):
@@ -41,7 +42,7 @@ def validate_config(config: dict) -> dict:
     except ParameterError as error:
         raise ConfigError(f"config key model: {error}") from None
     for name, overrides in config["window_variants"].items():
-        bad = [k for k in overrides if not (k.startswith("window_") or k in ("clip_n_sd", "min_packet_spikes"))]
+        bad = [k for k in overrides if not (k.startswith(("window_", "packet_")) or k in PACKET_KEYS)]
         if bad:
             raise ConfigError(
                 f"config key window_variants.{name}.{bad[0]}: only packet-window parameters may vary here"

@@ -69,7 +69,7 @@ def aggregate(paths, *, name: str, a_values, sigma_values, trials: int, params_j
         provenance = provenance or dict(ds.attrs)
     n_groups = provenance and len(next(iter(by_point.values()))[0].group)
     shape = (len(a_values), len(sigma_values), trials, n_groups)
-    arrays = {"a_out": np.zeros(shape, np.int32), "sigma_out": np.full(shape, np.nan), "t_out": np.full(shape, np.nan)}
+    arrays = {"a_out": np.zeros(shape), "sigma_out": np.full(shape, np.nan), "t_out": np.full(shape, np.nan)}
     for i, a in enumerate(a_values):
         for j, sigma in enumerate(sigma_values):
             parts = by_point.get((a, float(sigma)))
@@ -82,10 +82,10 @@ def aggregate(paths, *, name: str, a_values, sigma_values, trials: int, params_j
                 arrays[var][i, j] = point[var].values
     dims = ("a_in", "sigma_in", "trial", "group")
     attrs = {k: provenance[k] for k in ("params", "seed", "simcore_version", "git_commit", "Conventions")}
-    attrs.update(title=f"synfire chain sweep, variant {name}", format="synfire-sweep/1", variant=name)
+    attrs.update(title=f"synfire chain sweep, variant {name}", format="synfire-sweep/2", variant=name)
     return xr.Dataset(
         {
-            "a_out": (dims, arrays["a_out"], {"long_name": "spikes in the packet", "units": "1"}),
+            "a_out": (dims, arrays["a_out"], {"long_name": "spikes in the packet (simcore.packets estimate; 0: dead)", "units": "1"}),
             "sigma_out": (
                 dims,
                 arrays["sigma_out"],
