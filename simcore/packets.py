@@ -39,6 +39,7 @@ import math
 
 import numpy as np
 
+from .backend import mixture
 from .params import Params
 
 MAX_ITERATIONS = 200  # of the mixture fit; it converges in 3-30 (bench/estimator.py prints how many)
@@ -57,19 +58,15 @@ def _clip(times: np.ndarray, n_sd: float) -> np.ndarray:
     return times
 
 
-def _normal_cdf(x: float) -> float:
-    return 0.5 * math.erfc(-x / math.sqrt(2.0))
-
-
 def fit_mixture(
     times: np.ndarray, low: float, high: float, background: float, start: np.ndarray, dt: float
 ) -> tuple[float, float, float, int]:
     """(a, t, sigma, iterations) of a Gaussian packet among uniform background of `background`
     spikes per ms, from the spikes `times` of the window [low, high]; `start`: spikes to start from.
 
-    Maximum likelihood (EM) for the Poisson process of intensity background + n N(t; mu, s^2) on the
-    window, background known. a = sum of the spikes' packet probabilities, t = mu,
-    sigma = s sqrt(a / (a - 1)). a <= 1 gives sigma = t = NaN.
+    Maximum likelihood (EM, simcore.backend.mixture) for the Poisson process of intensity
+    background + n N(t; mu, s^2) on the window, background known. a = sum of the spikes' packet
+    probabilities, t = mu, sigma = s sqrt(a / (a - 1)). a <= 1 gives sigma = t = NaN.
     """
     if start.size < 2:
         start = times
@@ -77,32 +74,21 @@ def fit_mixture(
         return float(times.size), float(times.mean()) if times.size else math.nan, math.nan, 0
     if background <= 0:
         return float(times.size), float(times.mean()), float(times.std(ddof=1)), 0
-    mu, var, n = float(start.mean()), float(start.var()), float(start.size)
-    floor = dt * dt / 12.0
-    a = 0.0
-    for iteration in range(1, MAX_ITERATIONS + 1):
-        v = max(var, floor)
-        d = times - mu
-        packet = np.exp(d * d * (-0.5 / v)) * (n / math.sqrt(2.0 * math.pi * v))
-        p = packet / (packet + background)
-        a = float(p.sum())
-        if a <= 1.0:
-            return a, math.nan, math.nan, iteration
-        new_mu = float((p * times).sum()) / a
-        d = times - new_mu
-        new_var = float((p * d * d).sum()) / a
-        s = math.sqrt(max(new_var, floor))
-        mass = _normal_cdf((high - new_mu) / s) - _normal_cdf((low - new_mu) / s)
-        new_n = a / max(mass, 1e-12)
-        converged = (
-            abs(new_mu - mu) < TOLERANCE
-            and abs(math.sqrt(new_var) - math.sqrt(var)) < TOLERANCE
-            and abs(new_n - n) < TOLERANCE
-        )
-        mu, var, n = new_mu, new_var, new_n
-        if converged:
-            break
-    return a, mu, math.sqrt(var * a / (a - 1.0)), iteration
+    a, mu, var, iterations = mixture.fit(
+        np.ascontiguousarray(times, dtype=np.float64),
+        float(low),
+        float(high),
+        float(background),
+        float(start.mean()),
+        float(start.var()),
+        float(start.size),
+        dt * dt / 12.0,
+        MAX_ITERATIONS,
+        TOLERANCE,
+    )
+    if not a > 1.0:
+        return float(a), math.nan, math.nan, int(iterations)
+    return float(a), float(mu), math.sqrt(var * a / (a - 1.0)), int(iterations)
 
 
 def background_per_ms(params: Params, group: int) -> float:
