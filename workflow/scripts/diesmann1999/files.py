@@ -85,7 +85,11 @@ def aggregate(paths, *, name: str, a_values, sigma_values, trials: int, params_j
     attrs.update(title=f"synfire chain sweep, variant {name}", format="synfire-sweep/2", variant=name)
     return xr.Dataset(
         {
-            "a_out": (dims, arrays["a_out"], {"long_name": "spikes in the packet (simcore.packets estimate; 0: dead)", "units": "1"}),
+            "a_out": (
+                dims,
+                arrays["a_out"],
+                {"long_name": "spikes in the packet (simcore.packets estimate; 0: dead)", "units": "1"},
+            ),
             "sigma_out": (
                 dims,
                 arrays["sigma_out"],
