@@ -47,7 +47,7 @@ def test_exact_map_has_continuous_stationary_law_and_reference_numbers():
     continuous = solve_continuous_lyapunov(A, -bbt)
     np.testing.assert_allclose(cov, continuous, rtol=1e-10)
     sd = np.sqrt(np.diag(cov))
-    # REFERENCE.md section 2: sd y 15.82, sd x 11.19, free membrane sd 2.784, means mu*tau_s = 8.213
+    # docs/model.md section 13: sd y 15.82, sd x 11.19, free membrane sd 2.784, means mu*tau_s = 8.213
     assert sd[0] == pytest.approx(15.82, abs=0.005)
     assert sd[1] == pytest.approx(11.19, abs=0.005)
     assert sd[2] == pytest.approx(2.784, abs=0.0005)

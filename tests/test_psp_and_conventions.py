@@ -1,4 +1,4 @@
-"""PSP numbers of REFERENCE.md section 2 and the kernel conventions of section 4."""
+"""PSP numbers of docs/model.md (section 13) and the kernel conventions of docs/kernels.md."""
 
 import math
 
