@@ -69,3 +69,38 @@ def background_stats(
             out["rate_hz"] = spikes / (n_neurons * duration_ms * 1e-3)
             out["spikes"] = spikes
     return out
+
+
+def chain_background_rates(params: Params, trials: int, seed: int, threads: int | None = None) -> dict:
+    """Spontaneous rate of every group of the chain when no packet is sent (a = 0).
+
+    This is the background that the packet estimator (simcore.packets, estimator ``mixture``) expects
+    in a group's window: group 0 receives the background input only, so it fires at the isolated
+    neurons' rate; every later group also receives the spontaneous spikes of the group before it
+    and fires faster. Spikes at t0 < t <= t_stop (the span in which packets are measured; it skips
+    the start-up transient of the initial state) of `trials` trials of ``simcore run --a 0`` (same
+    seed, same random streams) are counted per group.
+    """
+    if trials < 1:
+        raise ValueError(f"--trials must be >= 1, got {trials}")
+    from .network import simulate_chain
+
+    spikes = simulate_chain(params, 0, 0.0, list(range(trials)), seed, threads)
+    first_step, last_step = params.steps(params.t0), params.steps(params.t_stop)
+    if last_step <= first_step:
+        raise ValueError(f"t_stop ({params.t_stop} ms) must be later than t0 ({params.t0} ms)")
+    counts = np.zeros(params.n_groups, dtype=np.int64)
+    for trial in spikes:
+        counted = trial.steps > first_step
+        counts += np.bincount(trial.neurons[counted] // params.group_size, minlength=params.n_groups)
+    seconds = trials * params.group_size * (last_step - first_step) * params.dt * 1e-3
+    rates = counts / seconds
+    return {
+        "trials": trials,
+        "from_ms": params.steps(params.t0) * params.dt,
+        "to_ms": params.steps(params.t_stop) * params.dt,
+        "first_group_hz": float(rates[0]),
+        "later_groups_hz": float(rates[1:].mean()) if params.n_groups > 1 else float("nan"),
+        "rate_hz_by_group": [round(float(r), 4) for r in rates],
+        "spikes_by_group": counts.tolist(),
+    }

@@ -148,10 +148,22 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     psp = with_set(sub.add_parser("psp", help="noise-free PSP of one input spike"))
     psp.add_argument("--json", action="store_true", help="print one JSON object")
 
-    bg = with_set(sub.add_parser("background", help="isolated neurons: rate and membrane statistics"))
+    bg = with_set(
+        sub.add_parser(
+            "background",
+            help="isolated neurons: rate and membrane statistics; --chain: every group's spontaneous rate",
+        )
+    )
     bg.add_argument("--neurons", type=_positive_int, default=1000)
     bg.add_argument("--duration", type=_nonnegative_float, default=10000.0, help="recorded time [ms]")
     bg.add_argument("--burn-in", type=_nonnegative_float, default=100.0, help="discarded time [ms]")
+    bg.add_argument(
+        "--chain",
+        action="store_true",
+        help="instead: spontaneous rate of every group of the chain without a packet (a = 0), from t0 to t_stop;"
+        " the packet estimator's packet_background_rate_first (group 0) and packet_background_rate (later groups)",
+    )
+    bg.add_argument("--trials", type=_positive_int, default=400, help="with --chain: trials (default 400)")
     bg.add_argument("--seed", type=_nonnegative_int, default=1)
     bg.add_argument("--threads", type=_positive_int, default=None)
     bg.add_argument("--json", action="store_true", help="print one JSON object")
@@ -271,11 +283,14 @@ def _run(args, prog: str) -> int:
             result = psp(params)
             print(json.dumps(result)) if args.json else _print_table(result)
         elif args.command == "background":
-            from .background import background_stats
+            from .background import background_stats, chain_background_rates
 
-            if args.duration <= 0:
-                raise ParameterError("--duration must be > 0 ms")
-            result = background_stats(params, args.neurons, args.duration, args.seed, args.burn_in, args.threads)
+            if args.chain:
+                result = chain_background_rates(params, args.trials, args.seed, args.threads)
+            else:
+                if args.duration <= 0:
+                    raise ParameterError("--duration must be > 0 ms")
+                result = background_stats(params, args.neurons, args.duration, args.seed, args.burn_in, args.threads)
             print(json.dumps(result)) if args.json else _print_table(result)
         sys.stdout.flush()  # a closed pipe shows here, inside main, not at exit
     except (ParameterError, ValueError) as error:

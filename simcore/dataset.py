@@ -2,7 +2,8 @@
 
 Layout of one (a, sigma) point:
 
-* ``a_out``, ``sigma_out``, ``t_out`` (trial, group): the packet in every group (simcore.packets).
+* ``a_out``, ``sigma_out``, ``t_out`` (trial, group): the packet in every group (simcore.packets);
+  a_out is float64 (the default estimator's a is not an integer), exactly 0 for a dead packet.
 * ``input_time`` (trial, input): the input packet's spike times as delivered (ms, on the grid).
 * Spikes as a CF contiguous ragged array (CF 1.8 section 9.3, featureType timeSeries: one series
   per trial): ``spike_time``, ``spike_group``, ``spike_neuron`` (spike), trial by trial in trial order
@@ -36,7 +37,7 @@ import numpy as np
 from . import __version__
 from .params import Params
 
-FORMAT = "synfire-point/1"
+FORMAT = "synfire-point/2"  # /2: a_out is float64 (background-corrected estimate)
 ENCODING = {"zlib": True, "complevel": 4}
 CONVENTIONS = "CF-1.8"
 REFERENCES = (
@@ -84,7 +85,11 @@ def point_contents(params: Params, a: int, sigma: float, seed: int, trial_ids, t
     inputs = np.stack([t.input_steps for t in trials]) if trials else np.empty((0, a), np.int32)
     dims = ("trial", "group")
     variables = {
-        "a_out": (dims, np.asarray(a_out, np.int32), {"long_name": "spikes in the packet", "units": "1"}),
+        "a_out": (
+            dims,
+            np.asarray(a_out, np.float64),
+            {"long_name": "spikes in the packet (simcore.packets estimate; 0: dead)", "units": "1"},
+        ),
         "sigma_out": (dims, sigma_out, {"long_name": "temporal spread (sd) of the packet", "units": "ms"}),
         "t_out": (dims, t_out, {"long_name": "mean time of the packet", "units": "ms"}),
         "input_time": (

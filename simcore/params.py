@@ -17,6 +17,7 @@ from .conventions import CONVENTIONS, DEFAULT_CONVENTION
 BACKGROUNDS = ("diffusion", "poisson", "none")
 INTEGRATORS = ("exact", "euler")
 INITIAL_STATES = ("stationary", "rest")
+PACKET_ESTIMATORS = ("mixture", "window_count")
 
 
 class ParameterError(ValueError):
@@ -138,9 +139,33 @@ class Params:
     min_packet_spikes: int = _p(
         10,
         "",
-        "packet estimate: fewer spikes than this in the window mean the packet is dead",
+        "packet estimate: a packet of fewer spikes than this (background excluded) is dead",
         "packets",
         low=1,
+    )
+    packet_estimator: str = _p(
+        "mixture",
+        "",
+        "mixture: fit packet + known background in the window (background-corrected a, sigma, t);"
+        " window_count: count the spikes left after clipping (background included)",
+        "packets",
+        choices=PACKET_ESTIMATORS,
+    )
+    packet_background_rate: float = _p(
+        3.10,
+        "Hz",
+        "mixture estimator: spontaneous rate per neuron of groups 1..n_groups-1 without a packet"
+        " (`simcore background --chain --json`, later_groups_hz)",
+        "packets",
+        low=0,
+    )
+    packet_background_rate_first: float = _p(
+        2.19,
+        "Hz",
+        "mixture estimator: spontaneous rate per neuron of group 0 (`simcore background --chain --json`,"
+        " first_group_hz)",
+        "packets",
+        low=0,
     )
 
     def __post_init__(self):

@@ -34,6 +34,8 @@ SECTIONS = ("model", "grid", "trials", "trials_per_job", "seed", "bifurcation", 
 def test_shipped_configs_are_valid(path):
     config = validate_config(yaml.safe_load((ROOT / path).read_text()))
     assert "main" in variants(**{key: config[key] for key in SECTIONS})
+    # the packet rule before issue 12 stays visible as a window variant
+    assert config["window_variants"]["uncorrected"] == {"packet_estimator": "window_count"}
 
 
 @pytest.mark.parametrize(
@@ -57,6 +59,7 @@ def test_shipped_configs_are_valid(path):
         (["rasters"], [{"a": 33, "sigma": 0.5}], "rasters[0]"),
         (["grid", "sigma"], [0.5, 9.0], "grid.sigma"),
         (["window_variants"], {"x": {"tau_m": 3}}, "window_variants.x"),
+        (["window_variants"], {"x": {"packet_estimator": "guess"}}, "window_variants.x"),
         (["bifurcation"], {"enabled": True}, "bifurcation.group_sizes"),
     ],
 )

@@ -16,7 +16,7 @@ def test_strong_tight_packet_propagates_and_sharpens():
     assert abs(ds["a_out"].values.mean() - 100) < 6
     assert (ds["sigma_out"].isel(group=last).values < 0.5).all()
     latency = np.diff(ds["t_out"].values, axis=1).mean() - 5.0
-    assert 0.4 < latency < 0.8  # REFERENCE: about 0.6 ms per group on top of the delay
+    assert 0.4 < latency < 0.8  # docs/model.md: about 0.6 ms per group on top of the delay
 
 
 def test_weak_packet_dies_within_a_few_groups():

@@ -331,7 +331,7 @@ def packets_of(trial: Trial, p: Params):
 
 def survived_follow(trial: Trial, p: Params) -> bool:
     a_out, _, _ = packets_of(trial, p)
-    return int(a_out[-1]) >= SURVIVAL_MIN_SPIKES
+    return float(a_out[-1]) >= SURVIVAL_MIN_SPIKES
 
 
 def latencies(trials: list[Trial], p: Params) -> list[float]:

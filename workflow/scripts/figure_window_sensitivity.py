@@ -12,5 +12,5 @@ table = pd.read_csv(sm.input[0])
 figures.threshold_comparison(
     dict(tuple(table.groupby("window", sort=False))),
     sm.output.png,
-    title="threshold packet under different packet windows",
+    title="threshold packet under different packet windows and estimators",
 )

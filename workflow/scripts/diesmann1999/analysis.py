@@ -222,7 +222,7 @@ def reextract(paths, variant_params, settings: dict, *, trials: int, trials_per_
         for name, params in measured.items():
             a_out, _, _ = extract_packets(spikes, params)
             for trial, last in zip(ds.trial.values, a_out[:, -1]):
-                rows.append((name, int(ds.attrs["a"]), float(ds.attrs["sigma"]), int(trial), int(last)))
+                rows.append((name, int(ds.attrs["a"]), float(ds.attrs["sigma"]), int(trial), float(last)))
     return rows
 
 

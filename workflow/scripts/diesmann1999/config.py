@@ -17,6 +17,7 @@ from simcore.params import ParameterError, Params, check_value
 from .variants import sigma_label
 
 SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "config.schema.yaml"
+PACKET_KEYS = ("clip_n_sd", "min_packet_spikes")  # with every window_* and packet_* parameter
 
 
 class ConfigError(ValueError):
@@ -96,7 +97,7 @@ def validate_config(config: dict) -> dict:
         raise ConfigError(_one_line(f"config key model: {error}")) from None
     _check_names(config)
     for name, overrides in config["window_variants"].items():
-        bad = [k for k in overrides if not (k.startswith("window_") or k in ("clip_n_sd", "min_packet_spikes"))]
+        bad = [k for k in overrides if not (k.startswith(("window_", "packet_")) or k in PACKET_KEYS)]
         if bad:
             raise ConfigError(
                 f"config key window_variants.{name}.{bad[0]}: only packet-window parameters may vary here"

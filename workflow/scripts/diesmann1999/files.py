@@ -111,7 +111,7 @@ def aggregate(
         provenance = provenance or dict(ds.attrs)
     n_groups = provenance and len(next(iter(by_point.values()))[0].group)
     shape = (len(a_values), len(sigma_values), trials, n_groups)
-    arrays = {"a_out": np.zeros(shape, np.int32), "sigma_out": np.full(shape, np.nan), "t_out": np.full(shape, np.nan)}
+    arrays = {"a_out": np.zeros(shape), "sigma_out": np.full(shape, np.nan), "t_out": np.full(shape, np.nan)}
     for i, a in enumerate(a_values):
         for j, sigma in enumerate(sigma_values):
             parts = by_point.get((a, float(sigma)))
@@ -126,10 +126,14 @@ def aggregate(
     attrs = {"title": f"synfire chain sweep, variant {name}", "Conventions": "CF-1.8", "references": REFERENCES}
     attrs.update({k: provenance[k] for k in ("params", "seed", "simcore_version", "git_commit")})
     attrs["source"] = provenance.get("source", f"simcore {provenance['simcore_version']}")
-    attrs.update(simulator_digest=provenance.get("simulator_digest", "unknown"), format="synfire-sweep/1", variant=name)
+    attrs.update(simulator_digest=provenance.get("simulator_digest", "unknown"), format="synfire-sweep/2", variant=name)
     return xr.Dataset(
         {
-            "a_out": (dims, arrays["a_out"], {"long_name": "spikes in the packet", "units": "1"}),
+            "a_out": (
+                dims,
+                arrays["a_out"],
+                {"long_name": "spikes in the packet (simcore.packets estimate; 0: dead)", "units": "1"},
+            ),
             "sigma_out": (
                 dims,
                 arrays["sigma_out"],
