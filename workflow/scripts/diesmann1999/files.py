@@ -15,6 +15,9 @@ from simcore.dataset import REFERENCES, CorruptFileError, open_point, write_atom
 from .variants import SIM_NAME
 
 
+SWEEP_FORMAT = "synfire-sweep/2"  # /2: a_out is float64 (the background-corrected estimate)
+
+
 def write_csv(frame, path) -> None:
     """The table, and beside it its data dictionary <path>-metadata.json (diesmann1999.columns)."""
     import json
@@ -41,7 +44,7 @@ def open_sweep(path):
             ds = ds.load()
     except Exception as error:  # h5py/h5netcdf raise many types for damaged files
         raise CorruptFileError(f"{path}: not a readable NetCDF file ({type(error).__name__}); {fix}") from None
-    if ds.attrs.get("format") != "synfire-sweep/1":
+    if ds.attrs.get("format") != SWEEP_FORMAT:
         raise CorruptFileError(f"{path}: not a synfire sweep file (format {ds.attrs.get('format')!r}); {fix}")
     parts = Path(path).parts
     expected = parts[-2] if len(parts) >= 3 and parts[-3] == "variants" else "main"
@@ -126,7 +129,7 @@ def aggregate(
     attrs = {"title": f"synfire chain sweep, variant {name}", "Conventions": "CF-1.8", "references": REFERENCES}
     attrs.update({k: provenance[k] for k in ("params", "seed", "simcore_version", "git_commit")})
     attrs["source"] = provenance.get("source", f"simcore {provenance['simcore_version']}")
-    attrs.update(simulator_digest=provenance.get("simulator_digest", "unknown"), format="synfire-sweep/2", variant=name)
+    attrs.update(simulator_digest=provenance.get("simulator_digest", "unknown"), format=SWEEP_FORMAT, variant=name)
     return xr.Dataset(
         {
             "a_out": (
