@@ -22,6 +22,7 @@ class Job:
     rule: str
     wildcards: tuple[tuple[str, str], ...]
     output: tuple[str, ...]
+    input: tuple[str, ...] = ()
 
     def matches(self, pattern: str) -> bool:
         """`pattern` is a rule name, or rule[wildcard=glob] for the jobs of that rule whose wildcard matches."""
@@ -123,7 +124,8 @@ def plan(workdir, configfile, snakefile=ROOT / "Snakefile") -> Plan:
     with snakemake_dag(workdir, configfile, snakefile) as (workflow, dag):
 
         def job(j) -> Job:
-            return Job(j.rule.name, tuple(sorted(j.wildcards.items())), tuple(map(str, j.output)))
+            files = (tuple(map(str, j.output)), tuple(map(str, j.input)))
+            return Job(j.rule.name, tuple(sorted(j.wildcards.items())), *files)
 
         record = workflow.persistence
 
