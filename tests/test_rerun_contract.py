@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from workflow_dag import plan
+from workflow_dag import finished_run, plan
 
 from diesmann1999.config import ConfigError, validate_config
 
@@ -162,12 +162,8 @@ IDS = [f"{key}={value!r}" if value is not None else key for key, value in CASES]
 
 @pytest.fixture(scope="module")
 def finished(tmp_path_factory):
-    """A finished run of the test config, which plans nothing more."""
-    workdir = tmp_path_factory.mktemp("contract")
-    command = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir)]
-    command += ["--configfile", str(CONFIG), "--cores", "2"]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=1800)
-    assert result.returncode == 0, result.stderr[-3000:]
+    """A finished run of the test config (shared with tests/test_relocation.py), which plans nothing more."""
+    workdir = finished_run(tmp_path_factory)
     assert plan(workdir, CONFIG).planned == frozenset(), "a finished run plans more jobs"
     return workdir
 
