@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from workflow_dag import finished_run
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = Path(".test") / "config" / "config.yaml"
@@ -19,13 +20,7 @@ VENV = Path(sys.prefix)  # the venv that runs the tests, and the original run
 
 @pytest.fixture(scope="module")
 def finished(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("here") / "run"
-    command = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir)]
-    result = subprocess.run(
-        [*command, "--configfile", str(ROOT / CONFIG), "--cores", "2"], capture_output=True, text=True, timeout=1800
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return workdir
+    return finished_run(tmp_path_factory)  # shared with tests/test_rerun_contract.py
 
 
 @pytest.fixture(scope="module")

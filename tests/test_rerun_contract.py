@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from workflow_dag import plan
+from workflow_dag import finished_run, plan
 
 from diesmann1999.config import ConfigError, validate_config
 
@@ -70,18 +70,18 @@ EXTRA = [
 # The changes that make new files (a larger grid, more chunks, a new variant, a study switched on):
 # the rules of the new jobs, by test id; every other change makes none.
 NEW_FILES = {
-    "trials_per_job": {"simulate"},  # 3 -> 2: a third chunk
-    "grid.a": {"simulate"},
-    "grid.sigma": {"simulate"},
-    "bifurcation.group_sizes": {"simulate", "aggregate_variant"},
-    "bifurcation.a": {"simulate"},
-    "bifurcation.sigma": {"simulate"},
-    "normalization.a": {"simulate"},
-    "normalization.sigma": {"simulate"},
-    "normalization.weight_scales": {"simulate", "aggregate_variant"},
+    "trials_per_job": {"simulate_main", "simulate_bifurcation", "simulate_normalization"},  # 3 -> 2: 2nd/3rd chunks
+    "grid.a": {"simulate_main"},  # each row job (every a at one sigma) has a new file
+    "grid.sigma": {"simulate_main"},
+    "bifurcation.group_sizes": {"simulate_bifurcation", "bifurcation"},  # a new variant and its stacked sweep
+    "bifurcation.a": {"simulate_bifurcation"},
+    "bifurcation.sigma": {"simulate_bifurcation"},
+    "normalization.a": {"simulate_normalization"},
+    "normalization.sigma": {"simulate_normalization"},
+    "normalization.weight_scales": {"simulate_normalization", "normalization_propagation"},
     "nest_crosscheck.enabled": {"nest_crosscheck", "figure_nest_crosscheck"},
-    "trials=7": {"simulate"},
-    "normalization.weight_scales=[0.9, 1.1]": {"simulate", "aggregate_variant"},
+    "trials=7": {"simulate_main"},
+    "normalization.weight_scales=[0.9, 1.1]": {"simulate_normalization", "normalization_propagation"},
 }
 
 
@@ -162,14 +162,20 @@ IDS = [f"{key}={value!r}" if value is not None else key for key, value in CASES]
 
 @pytest.fixture(scope="module")
 def finished(tmp_path_factory):
-    """A finished run of the test config, which plans nothing more."""
-    workdir = tmp_path_factory.mktemp("contract")
-    command = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir)]
-    command += ["--configfile", str(CONFIG), "--cores", "2"]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=1800)
-    assert result.returncode == 0, result.stderr[-3000:]
+    """A finished run of the test config (shared with tests/test_relocation.py), which plans nothing more."""
+    workdir = finished_run(tmp_path_factory)
     assert plan(workdir, CONFIG).planned == frozenset(), "a finished run plans more jobs"
     return workdir
+
+
+def test_every_output_is_asked_for(tmp_path):
+    """Snakemake makes a missing file only if a job that runs (or the target) asks for it: an output
+    nobody reads is not made again when it is new (an added group size's sweep) or deleted."""
+    config = changed(BASE, "nest_crosscheck", {"enabled": True, "sigma": [0.5]})  # every rule in the run
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    jobs = plan(tmp_path, tmp_path / "config.yaml").jobs
+    asked = {f for job in jobs for f in job.input}
+    assert not {f"{job.rule}: {f}" for job in jobs for f in job.output if f not in asked}
 
 
 def test_every_key_is_annotated():

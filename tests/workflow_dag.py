@@ -10,11 +10,28 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
+TEST_CONFIG = ROOT / ".test" / "config" / "config.yaml"
+
+
+def finished_run(tmp_path_factory, configfile=TEST_CONFIG) -> Path:
+    """The working directory of a finished run of `configfile` (`snakemake --cores 2`), made once per
+    test session and shared by the tests that ask for it: they may read and copy it, never change it."""
+    workdir = tmp_path_factory.getbasetemp() / f"finished_{Path(configfile).stem}"
+    done = workdir.with_name(workdir.name + ".done")
+    if not done.exists():
+        command = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir)]
+        command += ["--configfile", str(configfile), "--cores", "2"]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+        assert result.returncode == 0, result.stderr[-3000:]
+        done.touch()
+    return workdir
 
 
 @dataclass(frozen=True)
@@ -22,6 +39,7 @@ class Job:
     rule: str
     wildcards: tuple[tuple[str, str], ...]
     output: tuple[str, ...]
+    input: tuple[str, ...] = ()
 
     def matches(self, pattern: str) -> bool:
         """`pattern` is a rule name, or rule[wildcard=glob] for the jobs of that rule whose wildcard matches."""
@@ -123,7 +141,8 @@ def plan(workdir, configfile, snakefile=ROOT / "Snakefile") -> Plan:
     with snakemake_dag(workdir, configfile, snakefile) as (workflow, dag):
 
         def job(j) -> Job:
-            return Job(j.rule.name, tuple(sorted(j.wildcards.items())), tuple(map(str, j.output)))
+            files = (tuple(map(str, j.output)), tuple(map(str, j.input)))
+            return Job(j.rule.name, tuple(sorted(j.wildcards.items())), *files)
 
         record = workflow.persistence
 

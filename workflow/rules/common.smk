@@ -120,7 +120,7 @@ def all_outputs():
     outputs = [
         *rules.aggregate_main.output,
         *rules.analysis.output,
-        rules.window_sensitivity.output[0],
+        *rules.window_sensitivity.output,
         *rules.figure_transmission.output,
         *rules.figure_state_space.output,
         *rules.figure_survival.output,
@@ -129,7 +129,8 @@ def all_outputs():
     if config["rasters"]:
         outputs += rules.figure_rasters.output
     if config["bifurcation"]["enabled"]:
-        outputs += [rules.bifurcation.output[0], *rules.figure_bifurcation.output]
+        # every output: a sweep the run does not ask for would not be made for a new group size
+        outputs += [*rules.bifurcation.output, *rules.figure_bifurcation.output]
     if config["normalization"]["enabled"]:
         outputs += [
             *rules.normalization_issue577.output,
