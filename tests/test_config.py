@@ -197,7 +197,7 @@ def test_workflow_stops_before_any_job(tmp_path, yaml_text, key):
         text=True,
         timeout=300,
     )
-    assert result.returncode != 0
+    assert result.returncode == 2  # bad input, as the command line
     lines = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("config key")]
     assert len(lines) == 1 and lines[0].startswith(f"config key {key}:"), result.stdout + result.stderr
     assert "Nothing to be done" not in result.stdout + result.stderr

@@ -20,7 +20,9 @@ if shutil.which("simcore") is None:
 try:
     config.update(validate_config(config))  # in place: the defaults become visible to the rules
 except ConfigError as error:
-    raise WorkflowError(str(error)) from None
+    # One line naming the key, exit status 2 (bad input), before any job: no Snakemake traceback.
+    print(error, file=sys.stderr)
+    raise SystemExit(2) from None
 
 VARIANTS = variants(
     model=config["model"],
