@@ -271,7 +271,7 @@ TABLE_PAGE = r"""
 def report(tmp_path_factory):
     """The test config's whole workflow and its report, in a fresh directory."""
     workdir = tmp_path_factory.mktemp("report_run")
-    result = snakemake(workdir, "--cores", "2")
+    result = snakemake(workdir, "--cores", "2", timeout=1800)  # about a minute on an idle machine
     assert result.returncode == 0, result.stderr[-3000:]
     result = snakemake(workdir, "--report", "results/report.html")
     assert result.returncode == 0, result.stderr[-3000:]
@@ -365,3 +365,28 @@ def test_every_table_shows_with_units(browsed, report):
 
 def test_no_error_in_the_browser(browsed):
     assert browsed["errors"] == [], f"errors in the browser console (screenshots: {browsed['shots']})"
+
+
+@pytest.mark.parametrize("path", ["config/config.yaml", "config/paper.yaml", ".test/config/config.yaml"])
+def test_every_variant_and_convention_has_words(path):
+    """Legends and tables name variants with variants.label: never an id such as norm_unit_area_cal."""
+    import yaml
+
+    from diesmann1999.config import validate_config
+    from diesmann1999.variants import label, variants
+    from simcore.conventions import CONVENTIONS
+
+    root = Path(__file__).resolve().parent.parent
+    config = validate_config(yaml.safe_load((root / path).read_text()))
+    names = variants(
+        model=config["model"],
+        grid=config["grid"],
+        trials=config["trials"],
+        trials_per_job=config["trials_per_job"],
+        seed=config["seed"],
+        bifurcation=config["bifurcation"],
+        normalization=config["normalization"],
+    )
+    for name in [*names, *CONVENTIONS]:
+        words = label(name)
+        assert "_" not in words and not words.startswith(("norm", "size")) and words != name, (name, words)

@@ -27,8 +27,8 @@ body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1
 h1 {{ font-size: 1.3rem; margin: 0 0 0.5rem; }}
 h2 {{ font-size: 1.05rem; margin: 1.5rem 0 0.5rem; }}
 p {{ max-width: 60rem; }}
-table {{ border-collapse: collapse; font-size: 0.9rem; margin: 0.5rem 0 1rem; }}
-th, td {{ padding: 0.25rem 0.7rem; border-bottom: 1px solid #cbd5e1; }}
+table {{ border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0 1rem; }}
+th, td {{ padding: 0.25rem 0.6rem; border-bottom: 1px solid #cbd5e1; }}
 th {{ background: #e2e8f0; text-align: left; vertical-align: bottom; }}
 td {{ font-variant-numeric: tabular-nums; }}
 tbody tr:nth-child(even) {{ background: #f8fafc; }}
@@ -65,6 +65,11 @@ def table(frame: pd.DataFrame, columns: dict[str, tuple[str, object]]) -> str:
 
 def fmt(spec: str):
     return lambda value: MISSING if pd.isna(value) else format(value, spec)
+
+
+def formula(text: str) -> str:
+    """A formula that does not break across lines: τ for tau, a minus sign, no-break spaces."""
+    return text.replace("tau", "τ").replace("-", "\u2212").replace(" ", "\u00a0")
 
 
 def configuration_page(config: dict) -> str:
@@ -174,7 +179,8 @@ def conventions_page(conventions: pd.DataFrame, target_psp_mv: float, seed_weigh
         "Normalization conventions of the alpha kernel",
         paragraph(
             "A synapse of weight w adds w K(t) to the synaptic current; the simulators disagree on K."
-            " Times in ms, τ = τ_s of the model. Source: results/normalization/conventions.csv."
+            " Times in ms, τ = τ_s of the model; K is taken with t and τ in ms."
+            " Source: results/normalization/conventions.csv."
         )
         + table(
             conventions,
@@ -182,7 +188,7 @@ def conventions_page(conventions: pd.DataFrame, target_psp_mv: float, seed_weigh
                 "name": ("convention", None),
                 "convention": ("name in the configuration", None),
                 "used_by": ("used by", None),
-                "kernel": ("kernel K(t)", None),
+                "kernel": ("kernel K(t)", formula),
                 "peak": ("peak of K", fmt(".4g")),
                 "area_ms": ("area of K [ms]", fmt(".4g")),
                 "weight_for_psp_mv": (f"weight w for a {target_psp_mv:g} mV PSP [mV]", fmt(".4g")),

@@ -63,7 +63,7 @@ def _interval(ax, x, y, low, high, *, colour, label=None, marker="o", ls="-", lw
     """A curve with its interval as thin error bars (no band)."""
     y, low, high = (np.asarray(v, dtype=float) for v in (y, low, high))
     yerr = np.clip(np.vstack([y - low, high - y]), 0, None)
-    return ax.errorbar(
+    drawn = ax.errorbar(
         x,
         y,
         yerr=np.nan_to_num(yerr),
@@ -77,6 +77,9 @@ def _interval(ax, x, y, low, high, *, colour, label=None, marker="o", ls="-", lw
         label=label,
         zorder=zorder,
     )
+    for bars in drawn.lines[2]:
+        bars.set_alpha(0.55)
+    return drawn
 
 
 def _wrap(text: str, width: int = 48) -> str:
@@ -330,16 +333,23 @@ def _same_curves(frame, value_columns) -> list[list[str]]:
     return sorted(ordered, key=lambda g: (g[0] != REFERENCE, g[0]))
 
 
-def _group_label(variants: list[str]) -> str:
-    """One legend entry for variants that give the same curve: their words, the calibrated ones
-    named together."""
-    words = [label(v) for v in variants if not v.endswith("_cal")]
+def _group_label(variants: list[str], psp: dict[str, float], same: str) -> str:
+    """One legend entry for variants that give the same result: their words (the calibrated ones
+    named together) and their PSP peak, once if they share it."""
+    shared = len({round(psp[v], 4) for v in variants}) == 1
+
+    def words(text, variant):
+        return text if shared else f"{text} (PSP {psp[variant]:.3f} mV)"
+
+    parts = [words(label(v), v) for v in variants if not v.endswith("_cal")]
     calibrated = [v for v in variants if v.endswith("_cal")]
     if len(calibrated) == 1:
-        words.append(label(calibrated[0]))
+        parts.append(words(label(calibrated[0]), calibrated[0]))
     elif calibrated:
-        words.append("calibrated " + ", ".join(label(v).removesuffix(", calibrated") for v in calibrated))
-    return " = ".join(words) + (" (same curve)" if len(variants) > 1 else "")
+        names = ", ".join(label(v).removesuffix(", calibrated") for v in calibrated)
+        parts.append(words(f"calibrated {names}", calibrated[0]))
+    text = " = ".join(parts) + (f" ({same})" if len(variants) > 1 else "")
+    return f"{text}: PSP {psp[variants[0]]:.3f} mV" if shared else text
 
 
 def normalization_survival(survival, output) -> None:
@@ -361,6 +371,7 @@ def normalization_survival(survival, output) -> None:
     fig, axes = plt.subplots(len(sigmas), 2, figsize=(9.5, 4.2 * len(sigmas)), squeeze=False, sharex=True, sharey=True)
     colours = iter(f"C{i}" for i in range(20))
     colour_of: dict[str, str] = {REFERENCE: "k"}
+    psp = dict(zip(named.variant, named.psp_mv))
     for row, sigma in enumerate(sigmas):
         for ax, (title, members) in zip(axes[row], panels):
             shown = named[(named.sigma == sigma) & named.variant.isin(members)]
@@ -370,7 +381,6 @@ def normalization_survival(survival, output) -> None:
                 if group[0] not in colour_of:
                     colour_of[group[0]] = next(colours)
                 colour = colour_of[group[0]]
-                psp = part.psp_mv.iloc[0]
                 _interval(
                     ax,
                     part.a + offset,
@@ -379,12 +389,12 @@ def normalization_survival(survival, output) -> None:
                     part.ci_high,
                     colour=colour,
                     lw=2 if group[0] == REFERENCE else 1.2,
-                    label=_wrap(f"{_group_label(group)}: PSP {psp:.3f} mV", 52),
+                    label=_wrap(_group_label(group, psp, "same curve"), 52),
                 )
             ax.axhline(0.5, color="k", lw=0.6, ls=":")
             ax.set(title=f"{title}\nσ = {sigma:g} ms", ylim=(-0.03, 1.03))
             ax.title.set_fontsize(8)
-            ax.legend(fontsize=5.5, loc="lower right", framealpha=0.9)
+            ax.legend(fontsize=5.5, loc="center right", framealpha=0.9)
         axes[row, 0].set_ylabel(P_SURVIVAL)
     for ax in axes[-1]:
         ax.set_xlabel(A_IN)
@@ -392,30 +402,39 @@ def normalization_survival(survival, output) -> None:
 
 
 def normalization_threshold_vs_psp(thresholds, output) -> None:
-    """Threshold packet a50 vs PSP peak: weight-scale curve, each convention's and integrator's point."""
+    """Threshold packet a50 vs PSP peak: the curve of the scaled seeds' weight (one colour per
+    sigma), and a marker for each convention, integrator and calibration (legend on the right);
+    variants without a threshold in the simulated range of a are listed under it."""
     plt = _plt()
     from matplotlib.lines import Line2D
 
-    fig, ax = plt.subplots(figsize=(6.5, 4.4))
-    outside, line_handles = [], []
+    fig, ax = plt.subplots(figsize=(6.0, 4.4))
+    psp = dict(zip(thresholds.variant, thresholds.psp_mv))
+    x_range = np.ptp(thresholds.psp_mv[np.isfinite(thresholds.a50)]) or 1.0
+    outside, line_handles, marker_handles = [], [], []
     markers = iter("osD^vP<>hX*p" * 3)
     marker_of: dict[tuple, str] = {}
-    marker_handles = []
-    sigma_groups = list(thresholds.groupby("sigma"))
-    colours = [f"C{i}" for i in range(len(sigma_groups))]
-    for colour, (sigma, part) in zip(colours, sigma_groups):
+    for colour, (sigma, part) in zip([f"C{i}" for i in range(20)], thresholds.groupby("sigma")):
         curve = part[part.variant.str.startswith("norm_scale") | (part.variant == REFERENCE)].sort_values("psp_mv")
-        factors = (
-            sorted(curve.w / curve.w[curve.variant == REFERENCE].iloc[0]) if REFERENCE in set(curve.variant) else []
-        )
+        seeds = curve.w[curve.variant == REFERENCE]
+        factors = sorted(curve.w / seeds.iloc[0]) if len(seeds) else []
         span = f" × {factors[0]:g} … {factors[-1]:g}" if len(factors) > 1 else ""
         (line,) = ax.plot(
-            curve.psp_mv, curve.a50, "-", lw=1, color=colour, label=f"seeds' weight{span}, σ = {sigma:g} ms"
+            curve.psp_mv, curve.a50, ".-", lw=1, ms=4, color=colour, label=f"seeds' weight{span}, σ = {sigma:g} ms"
         )
         line_handles.append(line)
         named = part[~part.variant.str.startswith("norm_scale")]
         finite = named[np.isfinite(named.a50)]
-        for group in _same_curves(finite, ["psp_mv", "a50"]):
+        groups = _same_curves(finite, ["psp_mv", "a50"])
+        # Points at (nearly) the same PSP, Euler's and the paper's weight say, are shifted apart a little.
+        clusters: list[list[str]] = []
+        for group in sorted(groups, key=lambda g: psp[g[0]]):
+            if clusters and psp[group[0]] - psp[clusters[-1][-1][0]] < 0.015 * x_range:
+                clusters[-1].append(group)
+            else:
+                clusters.append([group])
+        shift = {g[0]: (i - (len(c) - 1) / 2) * 0.02 * x_range for c in clusters for i, g in enumerate(c)}
+        for group in groups:
             row = finite[finite.variant == group[0]].iloc[0]
             key = tuple(group)
             if key not in marker_of:
@@ -428,12 +447,12 @@ def normalization_threshold_vs_psp(thresholds, output) -> None:
                         color="0.3",
                         ls="",
                         ms=5,
-                        label=_wrap(f"{_group_label(group)} (PSP {row.psp_mv:.3f} mV)", 60),
+                        label=_wrap(_group_label(group, psp, "same result"), 56),
                     )
                 )
             _interval(
                 ax,
-                [row.psp_mv],
+                [row.psp_mv + shift[group[0]]],
                 [row.a50],
                 [row.a50_low],
                 [row.a50_high],
@@ -445,23 +464,22 @@ def normalization_threshold_vs_psp(thresholds, output) -> None:
             )
         for _, row in named[~np.isfinite(named.a50)].iterrows():
             verdict = "every packet survives" if row.p_at_min_a >= 0.5 else "no packet survives"
-            outside.append(_wrap(f"{label(row.variant)} (PSP {row.psp_mv:.3f} mV, σ = {sigma:g} ms): {verdict}", 70))
+            outside.append(_wrap(f"{label(row.variant)} (PSP {row.psp_mv:.3f} mV, σ = {sigma:g} ms): {verdict}", 62))
+    ax.set(xlabel="PSP peak [mV]", ylabel=A50)
+    ax.add_artist(ax.legend(handles=line_handles, fontsize=7, loc="upper right"))
+    if marker_handles:
+        ax.legend(handles=marker_handles, fontsize=6, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
     if outside:
         ax.text(
-            0.02,
-            0.02,
-            "outside the simulated range of a:\n" + "\n".join(outside),
+            1.02,
+            0.0,
+            "No threshold in the simulated range of a:\n" + "\n".join(outside),
             transform=ax.transAxes,
             fontsize=6,
             va="bottom",
             ha="left",
             bbox=dict(fc="white", ec="0.7"),
         )
-    ax.set(xlabel="PSP peak [mV]", ylabel=A50)
-    first = ax.legend(handles=line_handles, fontsize=7, loc="upper right")
-    ax.add_artist(first)
-    if marker_handles:
-        ax.legend(handles=marker_handles, fontsize=6, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
     save(fig, output)
 
 
