@@ -67,9 +67,15 @@ def fmt(spec: str):
     return lambda value: MISSING if pd.isna(value) else format(value, spec)
 
 
+def prose(text: str) -> str:
+    """Text with τ for tau, ≥ for >=, ≤ for <= and ² for ^2."""
+    return text.replace("tau", "τ").replace(">=", "≥").replace("<=", "≤").replace("^2", "²")
+
+
 def formula(text: str) -> str:
-    """A formula that does not break across lines: τ for tau, a minus sign, no-break spaces."""
-    return text.replace("tau", "τ").replace("-", "\u2212").replace(" ", "\u00a0")
+    """A formula that does not break across lines: a minus sign, no-break spaces, a word joiner
+    after each slash."""
+    return prose(text).replace("-", "\u2212").replace(" ", "\u00a0").replace("/", "/\u2060")
 
 
 def configuration_page(config: dict) -> str:
@@ -186,8 +192,8 @@ def conventions_page(conventions: pd.DataFrame, target_psp_mv: float, seed_weigh
             conventions,
             {
                 "name": ("convention", None),
-                "convention": ("name in the configuration", None),
-                "used_by": ("used by", None),
+                "convention": ("config name", None),
+                "used_by": ("used by", prose),
                 "kernel": ("kernel K(t)", formula),
                 "peak": ("peak of K", fmt(".4g")),
                 "area_ms": ("area of K [ms]", fmt(".4g")),
