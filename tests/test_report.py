@@ -240,10 +240,23 @@ window.reportTest = {
     for (const img of images) {
       const decoded = await img.decode().then(() => true, () => false);
       shown.push({kind: "img", decoded, width: img.naturalWidth, height: img.naturalHeight,
-                  src: img.getAttribute("src").slice(0, 30)});
+                  transparent: decoded ? this.transparent(img) : null, src: img.getAttribute("src").slice(0, 30)});
     }
     for (const frame of frames) shown.push({kind: "iframe", src: frame.getAttribute("src").slice(0, 30)});
     return {path, caption: results[path].caption, mime: results[path].mime_type, shown};
+  },
+  transparent(img) {
+    // The share of pixels left transparent: a figure (white background) that is cut short, a
+    // truncated PNG say, decodes but shows its lower part empty.
+    const canvas = document.createElement("canvas");
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const context = canvas.getContext("2d");
+    context.drawImage(img, 0, 0);
+    const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    let empty = 0;
+    for (let i = 3; i < pixels.length; i += 4) if (pixels[i] === 0) empty++;
+    return empty / (pixels.length / 4);
   },
   brokenImages() {
     return [...document.images].filter(img => img.complete && img.naturalWidth === 0).map(img => img.src.slice(0, 60));
@@ -329,6 +342,7 @@ def test_every_figure_shows_as_an_image(browsed):
         (image,) = [shown for shown in view["shown"] if shown["kind"] == "img"]
         assert image["src"].startswith("data:image/png"), (path, image)
         assert image["decoded"] and image["width"] > 300 and image["height"] > 200, (path, image)
+        assert image["transparent"] == 0, f"{path}: part of the figure is not drawn ({image})"
     assert browsed["broken"] == [], "broken images in the report"
 
 
