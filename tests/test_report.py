@@ -281,6 +281,11 @@ TABLE_PAGE = r"""
 
 
 @pytest.fixture(scope="module")
+def chromium():
+    return chromium_or_skip()  # before the workflow runs: a skip costs nothing
+
+
+@pytest.fixture(scope="module")
 def report(tmp_path_factory):
     """The test config's whole workflow and its report, in a fresh directory."""
     workdir = tmp_path_factory.mktemp("report_run")
@@ -292,10 +297,10 @@ def report(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browsed(report, tmp_path_factory):
-    """Every result of the report opened in headless Chromium as a reader would: returns (views by
-    result path, table pages by result path, menu entries, errors logged, screenshot folder)."""
-    chromium = chromium_or_skip()
+def browsed(chromium, report, tmp_path_factory):
+    """Every result of the report opened in headless Chromium as a reader would: what each view
+    showed (by result path), the table pages, the menu, broken images, errors logged, and the
+    folder of screenshots (SYNFIRE_REPORT_SCREENSHOTS, else a temporary one)."""
     shots = Path(os.environ.get("SYNFIRE_REPORT_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
     shots.mkdir(parents=True, exist_ok=True)
     browser = DevTools(chromium, tmp_path_factory.mktemp("profile"), shots / "chromium.log")
