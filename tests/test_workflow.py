@@ -120,13 +120,6 @@ def test_basic_science(finished):
     assert 85 <= fixed.loc["attractor", "a"] <= 105 and fixed.loc["attractor", "sigma"] < 1.0
 
 
-def test_report(finished):
-    result = snakemake(finished, "--report", "results/report.html")
-    assert result.returncode == 0, result.stderr[-3000:]
-    html = (finished / "results" / "report.html").read_text()
-    assert "state_space.png" in html and "survival_heatmap.png" in html and "make run" in html
-
-
 def test_single_core_gives_identical_data(finished, tmp_path, main_only):
     result = snakemake(tmp_path, "--cores", "1", config=main_only)
     assert result.returncode == 0, result.stderr[-3000:]

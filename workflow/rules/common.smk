@@ -64,6 +64,7 @@ localrules:
     normalization_propagation,
     normalization_figures,
     figure_nest_crosscheck,
+    report_tables,
 
 
 def chunk_trials(wildcards):
@@ -127,6 +128,7 @@ def all_outputs():
         *rules.figure_state_space.output,
         *rules.figure_survival.output,
         *rules.figure_window_sensitivity.output,
+        *rules.report_tables.output,
     ]
     if config["rasters"]:
         outputs += rules.figure_rasters.output

@@ -102,14 +102,19 @@ def normalization_variants(model: Params, target_psp_mv: float, weight_scales) -
 LABELS = {
     "main": "main sweep",
     "norm_peak_normalized": "peak-normalized (NEST), seeds' weight",
-    "norm_one_over_e_peak": "1/e peak (Brian2, BrainPy >= 2.5), seeds' weight",
-    "norm_unnormalized_ode": "unnormalized ODE (BrainPy <= 2.4.6), seeds' weight",
+    "norm_one_over_e_peak": "1/e peak (Brian2, BrainPy ≥ 2.5), seeds' weight",
+    "norm_unnormalized_ode": "unnormalized ODE (BrainPy ≤ 2.4.6), seeds' weight",
     "norm_unit_area": "unit area, seeds' weight",
     "norm_peak_normalized_cal": "peak-normalized, calibrated",
     "norm_unnormalized_ode_cal": "unnormalized ODE, calibrated",
     "norm_unit_area_cal": "unit area, calibrated",
     "norm_euler": "Euler integration",
     "norm_paper": "weight for a 0.14 mV PSP",
+    # The conventions themselves (the issue #577 figure, the conventions table): config name -> words.
+    "peak_normalized": "peak-normalized (NEST)",
+    "one_over_e_peak": "1/e peak (Brian2, BrainPy ≥ 2.5)",
+    "unnormalized_ode": "unnormalized ODE (BrainPy ≤ 2.4.6)",
+    "unit_area": "unit area",
 }
 
 
@@ -118,7 +123,7 @@ def label(variant: str) -> str:
     if variant in LABELS:
         return LABELS[variant]
     if variant.startswith("norm_scale"):
-        return f"seeds' weight x {variant.removeprefix('norm_scale')}"
+        return f"seeds' weight × {variant.removeprefix('norm_scale')}"
     if variant.startswith("size"):
         return f"group size {variant.removeprefix('size')}"
     return variant
