@@ -14,7 +14,6 @@ from simcore.dataset import REFERENCES, CorruptFileError, open_point, write_atom
 
 from .variants import SIM_NAME
 
-
 SWEEP_FORMAT = "synfire-sweep/2"  # /2: a_out is float64 (the background-corrected estimate)
 
 
