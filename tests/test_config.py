@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from workflow_dag import snakemake_command
 
 from diesmann1999.config import ConfigError, validate_config
 from diesmann1999.variants import variants
@@ -180,19 +181,7 @@ def test_workflow_stops_before_any_job(tmp_path, yaml_text, key):
     earlier.parent.mkdir()
     earlier.write_bytes(b"earlier results")
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "snakemake",
-            "-s",
-            str(ROOT / "Snakefile"),
-            "-d",
-            str(tmp_path),
-            "--configfile",
-            str(tmp_path / "bad.yaml"),
-            "--cores",
-            "1",
-        ],
+        snakemake_command(tmp_path, tmp_path / "bad.yaml", "--cores", "1"),
         capture_output=True,
         text=True,
         timeout=300,

@@ -1,12 +1,12 @@
 """The optional NEST cross-check: the model mapping always, NEST itself where `make bench-peers` ran."""
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
+from workflow_dag import snakemake_command
 
 from diesmann1999.crosscheck import peers_nest_model
 from simcore.params import Params
@@ -43,20 +43,7 @@ def test_workflow_overlays_nest(tmp_path):
     )
     (tmp_path / "c.yaml").write_text(yaml.safe_dump(config))
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "snakemake",
-            "-s",
-            str(ROOT / "Snakefile"),
-            "-d",
-            str(tmp_path),
-            "--configfile",
-            str(tmp_path / "c.yaml"),
-            "--cores",
-            "2",
-            "results/figures/nest_crosscheck.png",
-        ],
+        snakemake_command(tmp_path, tmp_path / "c.yaml", "--cores", "2", "results/figures/nest_crosscheck.png"),
         capture_output=True,
         text=True,
         timeout=900,

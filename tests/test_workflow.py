@@ -3,7 +3,6 @@
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -11,24 +10,14 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
+from workflow_dag import snakemake_command
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / ".test" / "config" / "config.yaml"
 
 
 def snakemake(workdir, *args, timeout=600, config=CONFIG, **kwargs):
-    command = [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "-s",
-        str(ROOT / "Snakefile"),
-        "-d",
-        str(workdir),
-        "--configfile",
-        str(config),
-        *args,
-    ]
+    command = snakemake_command(workdir, config, *args)
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, **kwargs)
 
 
@@ -133,19 +122,7 @@ def test_single_core_gives_identical_data(finished, tmp_path, main_only):
 
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill-9"])
 def test_interrupted_run_resumes_without_redoing_work(tmp_path, how, main_only):
-    command = [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "-s",
-        str(ROOT / "Snakefile"),
-        "-d",
-        str(tmp_path),
-        "--configfile",
-        str(main_only),
-        "--cores",
-        "1",
-    ]
+    command = snakemake_command(tmp_path, main_only, "--cores", "1")
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     sims = tmp_path / "results" / "sims" / "main"
     deadline = time.time() + 300

@@ -85,6 +85,14 @@ class Plan:
         return {job.rule for job in self.changed}
 
 
+def snakemake_command(workdir, configfile, *args) -> list[str]:
+    """The command line of a workflow run: this interpreter's snakemake on the repository's Snakefile."""
+    import sys
+
+    return [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir),
+            "--configfile", str(configfile), *args]  # fmt: skip
+
+
 @contextlib.contextmanager
 def snakemake_dag(workdir, configfile, snakefile=ROOT / "Snakefile"):
     """(workflow, dag) of Snakemake's own DAG for `configfile` in `workdir`, built in-process."""
