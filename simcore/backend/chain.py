@@ -36,7 +36,8 @@ def _run(
     """Advance every neuron n_steps; returns the number of spikes (the first len(spike_step) are stored).
 
     Each step: the chain input of every group (y jump), then the step's random numbers as one block
-    (simcore.draws): n_normals * n_neurons normals, noise e0 of every neuron, then e1, then e2; or,
+    (simcore.backend.draws): n_normals * n_neurons normals (float32, added to the float64 state), noise
+    e0 of every neuron, then e1, then e2; or,
     for Poisson background, n_neurons uniforms turned into y jumps by inverting kick_cdf. Then one
     branch-free loop over all neurons (the compiler vectorizes it) advances (y, x, U), applies
     refractoriness and threshold and marks spikes, which are recorded and sent on when there are any.
@@ -60,7 +61,7 @@ def _run(
     n_neurons = n_groups * group_size
     ring_size = delay_steps + 1
     ring = np.zeros((n_groups, ring_size), dtype=np.int64)  # spikes emitted, by target step
-    noise = np.zeros(3 * n_neurons)  # e0, e1, e2 of every neuron; unused ones stay 0
+    noise = np.zeros(3 * n_neurons, dtype=np.float32)  # e0, e1, e2 of every neuron; unused ones stay 0
     block = noise[: n_normals * n_neurons]
     words, flags, flag_words, pending = draws.scratch(max(n_normals, 1) * n_neurons)
     uniforms = np.zeros(n_neurons)
