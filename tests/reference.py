@@ -62,7 +62,7 @@ class ReferenceDraws:
 
     def rest(self):
         """|x| from what the boxes leave under the curve: a piece by its cumulative area, then a
-        point of its bounding box under the curve (or the tail)."""
+        point of its envelope (box, or triangle under the chord) under the curve, or the tail."""
         u = self._fixup_double()
         piece = next(k for k, c in enumerate(draws.REST_CDF) if float(c) > u)
         if piece == draws.BOXES:
@@ -71,9 +71,15 @@ class ReferenceDraws:
         width = float(draws.EDGES[piece]) - left
         floor = float(draws.REST_FLOOR[piece])
         height = float(draws.REST_TOP[piece]) - floor
+        convex = left >= 1.0  # the curve under the chord: the triangle under it is the envelope
         while True:
-            x = left + width * self._fixup_double()
-            if floor + height * self._fixup_double() < math.exp(-0.5 * x * x):
+            s, t = self._fixup_double(), self._fixup_double()
+            if s + t <= 1.0 and not convex:  # under the chord, which is under the curve where it is concave
+                return left + width * s
+            if convex and s + t > 1.0:
+                s, t = 1.0 - s, 1.0 - t
+            x = left + width * s
+            if floor + height * t < math.exp(-0.5 * x * x):
                 return x
             self.paths["rejected"] += 1
 
