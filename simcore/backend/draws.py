@@ -55,7 +55,9 @@ from . import flags as flag_lists
 from . import jit, ziggurat
 
 if sys.byteorder != "little":  # pragma: no cover - numba's platforms are all little endian
-    raise ImportError("simcore.backend.draws reads the halves of 64-bit words through a uint32 view: little endian only")
+    raise ImportError(
+        "simcore.backend.draws reads the halves of 64-bit words through a uint32 view: little endian only"
+    )
 
 MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
 MIX_2 = np.uint64(0x94D049BB133111EB)
