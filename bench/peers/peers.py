@@ -139,7 +139,26 @@ SYSTEMS = {
         "euler",
         {"delay_index": "corrected", "order": "simcore"},
     ),
+    # BrainPy 2.9 (jax 0.12, Python 3.12), the same runner: in float64 as 2.8 above, and in float32
+    # (BrainPy's default precision; its fastest configuration)
+    "brainpy29": System(
+        "brainpy29",
+        "BrainPy 2.9 (JAX CPU, float64)",
+        "brainpy29",
+        "brainpy_chain.py",
+        "euler",
+        {"delay_index": "corrected", "order": "simcore", "dtype": "float64"},
+    ),
+    "brainpy29-f32": System(
+        "brainpy29-f32",
+        "BrainPy 2.9 (JAX CPU, float32)",
+        "brainpy29",
+        "brainpy_chain.py",
+        "euler",
+        {"delay_index": "corrected", "order": "simcore", "dtype": "float32"},
+    ),
 }
+BRAINPY = ("brainpy", "brainpy29", "brainpy29-f32")
 SIMCORE = System("simcore", "simcore", "simcore", "simcore_chain.py", "exact_diffusion")
 
 LOG_DIR = HERE / ".logs"
@@ -427,7 +446,11 @@ def main(argv=None) -> int:
     ap.add_argument("--latency-trials", type=int, default=10, help="a=100, sigma=0 trials per system (default 10)")
     ap.add_argument("--bg-neurons", type=int, default=1000)
     ap.add_argument("--bg-duration", type=float, default=10000.0, help="ms of isolated-neuron activity")
-    ap.add_argument("--only", default="", help="comma list of systems (nest,brian2-cython,brian2-standalone,brainpy)")
+    ap.add_argument(
+        "--only",
+        default="",
+        help="comma list of systems (nest,brian2-cython,brian2-standalone,brainpy,brainpy29,brainpy29-f32)",
+    )
     ap.add_argument("--quick", action="store_true", help="tiny counts: a smoke test of the whole pipeline")
     ap.add_argument(
         "--report-only",
@@ -524,6 +547,16 @@ def main(argv=None) -> int:
                     "seed": 13,
                     "threads": None,
                     "label": "batchall",
+                },
+                {  # BrainPy's and Brian2's scheme: the matching mode for their speed
+                    "kind": "chain_batch",
+                    "a": a_sp,
+                    "sigma": s_sp,
+                    "trials": 2 * args.warm,
+                    "seed": 14,
+                    "threads": 1,
+                    "set": {"integrator": "euler"},
+                    "label": "batch1-euler",
                 },
             ],
             tag=f"speed{rnd + 1}",
@@ -721,7 +754,8 @@ def speed_rows(R) -> list[dict]:
             for ans in answers:
                 for r in ans["results"]:
                     if r["kind"] == "chain_batch":
-                        label = f"simcore, {r['trials_n']} trials in one call, " + (
+                        mode = ", euler" if r.get("set", {}).get("integrator") == "euler" else ""
+                        label = f"simcore{mode}, {r['trials_n']} trials in one call, " + (
                             "1 thread" if r["threads"] == 1 else f"all threads ({os.cpu_count()})"
                         )
                         batches.setdefault(label, []).append(r["per_trial_s"])
@@ -740,6 +774,50 @@ def speed_rows(R) -> list[dict]:
         base = row.get("warm_median_s", row.get("batch_per_trial_s"))
         row["ratio"] = base / ref if (ref and base and math.isfinite(base)) else math.nan
     return rows
+
+
+def fastest_peer(R) -> dict | None:
+    """The peer with the fastest warm round, and simcore's 1-thread batches (20 trials a call) against
+    that round: in the peer's scheme (Euler) and in simcore's default (exact)."""
+    rows = [r for r in speed_rows(R) if not r.get("missing")]
+    peers = [r for r in rows if not r["name"].startswith("simcore") and "(empty cache)" not in r["name"]]
+    batch = {
+        mode: next((r for r in rows if r["name"].startswith(prefix) and r["name"].endswith("1 thread")), None)
+        for mode, prefix in (("euler", "simcore, euler, "), ("exact", "simcore, 2"))
+    }
+    if not peers or not all(batch.values()):
+        return None
+    peer = min(peers, key=lambda r: r["warm_round_min_s"])
+    out = {
+        "peer": peer["name"],
+        "peer_fastest_ms": peer["warm_round_min_s"] * 1e3,
+        "peer_median_ms": peer["warm_median_s"] * 1e3,
+    }
+    for mode, row in batch.items():
+        out[mode] = {
+            "simcore_ms": row["batch_per_trial_s"] * 1e3,
+            "simcore_range_ms": (row["warm_round_min_s"] * 1e3, row["warm_round_max_s"] * 1e3),
+            "vs_fastest_round": peer["warm_round_min_s"] / row["batch_per_trial_s"],
+            "vs_median": peer["warm_median_s"] / row["batch_per_trial_s"],
+        }
+    return out
+
+
+def add_fastest_peer(add, R) -> None:
+    f = fastest_peer(R)
+    if not f:
+        return
+    e, x = f["euler"], f["exact"]
+    add(
+        f"**Against the fastest peer of this run**, {f['peer']} (fastest round {f['peer_fastest_ms']:.1f} ms, median"
+        f" {f['peer_median_ms']:.1f} ms per warm trial): simcore, 1 thread, 20 trials per call, is"
+        f" **{e['vs_fastest_round']:.1f}x** faster in the matching mode (Euler: {e['simcore_ms']:.1f} ms,"
+        f" rounds {e['simcore_range_ms'][0]:.1f}-{e['simcore_range_ms'][1]:.1f}) and **{x['vs_fastest_round']:.1f}x**"
+        f" faster in its default exact mode ({x['simcore_ms']:.1f} ms, rounds {x['simcore_range_ms'][0]:.1f}-"
+        f"{x['simcore_range_ms'][1]:.1f}); against the peer's median round {e['vs_median']:.1f}x and"
+        f" {x['vs_median']:.1f}x."
+    )
+    add("")
 
 
 def sweep_rows(R, args) -> list[dict]:
@@ -767,6 +845,8 @@ def sweep_rows(R, args) -> list[dict]:
             "brian2-cython": "network built once; store/restore + run per trial (Cython cache warm)",
             "brian2-standalone": "one build, then the binary once per trial (run_args)",
             "brainpy": "one jitted for_loop, called per trial",
+            "brainpy29": "one jitted for_loop, called per trial",
+            "brainpy29-f32": "one jitted for_loop, called per trial",
         }.get(name, "")
         rows.append(
             {
@@ -845,6 +925,7 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
                 f"{row['warm_round_min_s'] * 1e3:.1f}-{row['warm_round_max_s'] * 1e3:.1f} | {fmt(row['ratio'], 2)} |"
             )
     add("")
+    add_fastest_peer(add, R)
     nest_speed = [a for a in R["speed"].get("nest", []) if a]
     if nest_speed:
         tr = [t for a in nest_speed for t in next(r for r in a["results"] if r["kind"] == "chain")["trials"][1:]]
@@ -897,6 +978,8 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
         "brian2-cython": "the example's Euler-Maruyama with V not clamped while refractory",
         "brian2-standalone": "same model as the cython target (same runner code)",
         "brainpy": "the example's Euler with V clamped while refractory",
+        "brainpy29": "the same runner as BrainPy 2.8",
+        "brainpy29-f32": "the same runner in float32 (x64 off): the states and the noise in single precision",
     }
     for s in systems:
         add(f"| {s.label} | {MODE_LABEL[s.mode]} (`{' '.join(mode_sets(s.mode)) or 'defaults'}`) | {why[s.name]} |")
@@ -1240,6 +1323,8 @@ def figure(surv, ref, grid, pairs, path: Path) -> None:
         "brian2-standalone": ("D", "C3"),
         "brian2 (both targets)": None,
         "brainpy": ("^", "C2"),
+        "brainpy29": ("v", "C4"),
+        "brainpy29-f32": ("<", "C5"),
     }
     fig, axes = plt.subplots(1, len(GRID_SIGMA), figsize=(5.2 * len(GRID_SIGMA), 4.2), sharey=True)
     for ax, sigma in zip(np.atleast_1d(axes), GRID_SIGMA):

@@ -302,6 +302,21 @@ def _tails(state, out):
         out[i] = _tail(state)
 
 
+@jit
+def _discrete(state, cdf, guide, out, uniforms, words):
+    _fill_uniforms(state, uniforms, words)
+    for i in range(out.size):
+        out[i] = _invert(cdf, guide, uniforms[i])
+
+
+def discrete(state: np.ndarray, cdf: np.ndarray, guide: np.ndarray, n: int) -> np.ndarray:
+    """n indices drawn as the kernel draws the Poisson background: one block of n uniforms
+    (`_fill_uniforms`), each inverted through `cdf` and its guide table (`_invert`); advances `state`."""
+    out = np.empty(n, dtype=np.int64)
+    _discrete(state, cdf, guide, out, np.empty(n), np.empty(n, dtype=np.uint64))
+    return out
+
+
 def rest(state: np.ndarray, n: int) -> np.ndarray:
     """n draws of `_rest` (|x| from what the boxes leave under the curve; advances `state`)."""
     out = np.empty(n)
