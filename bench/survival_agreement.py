@@ -84,7 +84,12 @@ def main(before_path: str, after_path: str) -> int:
         f" (about {0.0455 * len(varying):.1f} expected by chance among the {len(varying)} points where"
         " survival varies)."
     )
-    print(f"- {inside} of {len(rows)} points have each estimate inside the other's 95 % Wilson interval.")
+    overlap = sum(r["ci1"][0] <= r["ci2"][1] and r["ci2"][0] <= r["ci1"][1] for r in rows)
+    print(
+        f"- the 95 % interval of the difference (|z| < 1.96) holds 0 at {sum(abs(r['z']) < 1.96 for r in rows)}"
+        f" of {len(rows)} points; the two 95 % Wilson intervals overlap at {overlap} of {len(rows)} points;"
+        f" {inside} of {len(rows)} points have each estimate inside the other's interval."
+    )
     print(
         f"- sum of z^2 over the {len(varying)} varying points: {chi2:.1f} (mean {len(varying)} if the grids agree;"
         " conservative, see above)."
