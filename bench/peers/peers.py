@@ -177,7 +177,7 @@ def runner_env(extra: dict | None = None) -> dict:
             "PYTHONUNBUFFERED": "1",
         }
     )
-    env.pop("PYTHONPATH", None)
+    env.pop("PYTHONPATH", None)  # the peers' venvs see nothing of this project
     if extra:
         env.update(extra)
     return env
@@ -211,7 +211,8 @@ def call(
             capture_output=True,
             text=True,
             cwd=HERE,
-            env=runner_env(env),
+            # simcore's runner imports this checkout's simcore (not whatever the venv's install points to)
+            env=runner_env({**(env or {}), **({"PYTHONPATH": str(ROOT)} if system.peer == "simcore" else {})}),
             timeout=timeout,
         )
     except subprocess.TimeoutExpired:
@@ -386,7 +387,7 @@ def mean_ci(x) -> tuple[float, float, float]:
 # ------------------------------------------------------------------------------------------------
 def sh(cmd: str) -> str:
     try:
-        return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=20).stdout.strip()
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=20, cwd=ROOT).stdout.strip()
     except Exception as exc:  # pragma: no cover
         return f"({cmd}: {exc})"
 
