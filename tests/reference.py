@@ -67,10 +67,7 @@ class ReferenceDraws:
         piece = next(k for k, c in enumerate(draws.REST_CDF) if float(c) > u)
         if piece == draws.BOXES:
             return self.tail()
-        left = float(draws.REST_LEFT[piece])
-        width = float(draws.EDGES[piece]) - left
-        floor = float(draws.REST_FLOOR[piece])
-        height = float(draws.REST_TOP[piece]) - floor
+        left, width, floor, height = (float(v) for v in draws.REST_PIECES[piece])  # the kernel's table
         convex = left >= 1.0  # the curve under the chord: the triangle under it is the envelope
         while True:
             s, t = self._fixup_double(), self._fixup_double()

@@ -82,6 +82,12 @@ def test_the_rest_is_worth_three_buckets():
         integrate.quad(f, draws.ZIGGURAT_R, np.inf, epsabs=0, epsrel=1e-13)[0], rel=1e-11
     )
     assert abs(1 - draws.BOXES / 1024 - 0.0029) < 1e-4  # 0.29 % of normals are redrawn
+    # the redraw's table: piece k spans [e_k, e_{k+1}] (e_0 = 0) under f - f(e_{k+1}), box height f(e_k) - f(e_{k+1})
+    e = np.concatenate([[0.0], draws.EDGES])
+    f = np.exp(-0.5 * e * e)
+    np.testing.assert_allclose(
+        draws.REST_PIECES, np.stack([e[:-1], np.diff(e), f[1:], -np.diff(f)], axis=1), rtol=1e-13
+    )
 
 
 @settings(max_examples=40, deadline=None)

@@ -74,17 +74,16 @@ ZIGGURAT_INV_R = 1.0 / ZIGGURAT_R
 # Fast path: x = U * WIDTH[bucket] (float32); the rest's buckets get 0 (their normal is redrawn).
 WIDTH = np.zeros(BUCKETS, dtype=np.float32)
 WIDTH[:BOXES] = EDGES / 2.0**U_BITS
-# The rest: piece k (0-based) spans [REST_LEFT[k], EDGES[k]] under f - REST_FLOOR[k], box height
-# REST_TOP[k] - REST_FLOOR[k]; piece BOXES is the tail. REST_CDF: cumulative areas, normalized.
-REST_LEFT = np.concatenate([[0.0], EDGES[:-1]])
-REST_FLOOR = np.exp(-0.5 * EDGES * EDGES)
-REST_TOP = np.concatenate([[1.0], REST_FLOOR[:-1]])
+# The rest: piece k (0-based) spans [left, left + width] = [e_k, e_{k+1}] (e_0 = 0) under f - floor
+# (floor = f(e_{k+1})), inside the box of height f(e_k) - floor; piece BOXES is the tail. One row of
+# REST_PIECES per piece (one cache line: a redraw reads one row). REST_CDF: cumulative areas, normalized.
+_left = np.concatenate([[0.0], EDGES[:-1]])
+_floor = np.exp(-0.5 * EDGES * EDGES)
+REST_PIECES = np.stack([_left, EDGES - _left, _floor, np.concatenate([[1.0], _floor[:-1]]) - _floor], axis=1)
 REST_CDF = np.cumsum(ziggurat.rest_pieces(EDGES))
 REST_CDF /= REST_CDF[-1]
-
-# Pieces right of x = 1, where f is convex: the curve lies under the chord, so the triangle under the
-# chord holds the piece (a better envelope than the box: fewer tries).
-REST_CONVEX = REST_LEFT >= 1.0
+# Pieces right of x = 1 (left >= 1), where f is convex: the curve lies under the chord, so the
+# triangle under the chord holds the piece (a better envelope than the box: fewer tries).
 
 _1 = np.uint64(1)
 _11 = np.uint64(11)
@@ -106,7 +105,7 @@ def guide_table(cdf: np.ndarray, buckets: int) -> np.ndarray:
     return np.minimum(np.searchsorted(cdf, np.arange(buckets) / buckets, side="right"), cdf.size - 1)
 
 
-REST_GUIDE = guide_table(REST_CDF, 4096)
+REST_GUIDE = guide_table(REST_CDF, 4096).astype(np.int16)  # 8 KiB
 
 
 def stream_gamma(seed: int) -> int:
@@ -206,17 +205,17 @@ def _rest(state):
     """|x| of a normal drawn from what the boxes leave under the curve, from the fix-up stream: one
     uniform picks the piece (inverting REST_CDF), then two per try of a uniform point (s, t) of an
     envelope of the piece, accepted if under the curve: the bounding box, or, where f is convex
-    (REST_CONVEX), the triangle under the chord ((s, t) reflected to s + t <= 1). Where f is concave
+    (left >= 1), the triangle under the chord ((s, t) reflected to s + t <= 1). Where f is concave
     the triangle under the chord lies under the curve: its points are accepted without a test. The
     last piece is the tail (`_tail`)."""
     piece = _invert(REST_CDF, REST_GUIDE, _fixup_double(state))
     if piece == BOXES:
         return _tail(state)
-    left = REST_LEFT[piece]
-    width = EDGES[piece] - left
-    floor = REST_FLOOR[piece]
-    height = REST_TOP[piece] - floor
-    convex = REST_CONVEX[piece]
+    left = REST_PIECES[piece, 0]
+    width = REST_PIECES[piece, 1]
+    floor = REST_PIECES[piece, 2]
+    height = REST_PIECES[piece, 3]
+    convex = left >= 1.0
     while True:
         s = _fixup_double(state)
         t = _fixup_double(state)
