@@ -67,13 +67,12 @@ class ReferenceDraws:
         piece = next(k for k, c in enumerate(draws.REST_CDF) if float(c) > u)
         if piece == draws.BOXES:
             return self.tail()
-        left, width, floor, height = (float(v) for v in draws.REST_PIECES[piece])  # the kernel's table
-        convex = left >= 1.0  # the curve under the chord: the triangle under it is the envelope
+        left, width, floor, height, shape = (float(v) for v in draws.REST_PIECES[piece])  # the kernel's table
         while True:
             s, t = self._fixup_double(), self._fixup_double()
-            if s + t <= 1.0 and not convex:  # under the chord, which is under the curve where it is concave
+            if s + t <= 1.0 and shape < 0:  # under the chord, which is under the curve where it is concave
                 return left + width * s
-            if convex and s + t > 1.0:
+            if shape > 0 and s + t > 1.0:  # the curve under the chord: the triangle under it is the envelope
                 s, t = 1.0 - s, 1.0 - t
             x = left + width * s
             if floor + height * t < math.exp(-0.5 * x * x):

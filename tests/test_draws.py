@@ -86,8 +86,15 @@ def test_the_rest_is_worth_three_buckets():
     e = np.concatenate([[0.0], draws.EDGES])
     f = np.exp(-0.5 * e * e)
     np.testing.assert_allclose(
-        draws.REST_PIECES, np.stack([e[:-1], np.diff(e), f[1:], -np.diff(f)], axis=1), rtol=1e-13
+        draws.REST_PIECES[:, :4], np.stack([e[:-1], np.diff(e), f[1:], -np.diff(f)], axis=1), rtol=1e-13
     )
+    # the shapes: the chord under the curve on every piece marked -1 (a squeeze), over it on every
+    # piece marked +1 (an envelope), on 50 points of each piece
+    left, width, floor, height, shape = draws.REST_PIECES.T
+    s = np.linspace(0, 1, 50)[None, :]
+    gap = np.exp(-0.5 * (left[:, None] + width[:, None] * s) ** 2) - (floor[:, None] + height[:, None] * (1 - s))
+    assert np.all(gap[shape < 0] >= -1e-15) and np.all(gap[shape > 0] <= 1e-15)
+    assert set(shape) == {-1.0, 0.0, 1.0} and np.sum(shape == 0) == 1  # one piece across the inflection x = 1
 
 
 @settings(max_examples=40, deadline=None)

@@ -75,15 +75,17 @@ ZIGGURAT_INV_R = 1.0 / ZIGGURAT_R
 WIDTH = np.zeros(BUCKETS, dtype=np.float32)
 WIDTH[:BOXES] = EDGES / 2.0**U_BITS
 # The rest: piece k (0-based) spans [left, left + width] = [e_k, e_{k+1}] (e_0 = 0) under f - floor
-# (floor = f(e_{k+1})), inside the box of height f(e_k) - floor; piece BOXES is the tail. One row of
-# REST_PIECES per piece (one cache line: a redraw reads one row). REST_CDF: cumulative areas, normalized.
+# (floor = f(e_{k+1})), inside the box of height f(e_k) - floor; piece BOXES is the tail. Its shape:
+# f is concave left of its inflection at x = 1 and convex right of it, so the chord of a piece lies
+# under the curve if the piece ends at or before 1 (shape -1), over it if it starts at or after 1
+# (shape +1); the piece across x = 1 has shape 0. One row of REST_PIECES per piece (a redraw reads one
+# row): left, width, floor, height, shape. REST_CDF: cumulative areas, normalized.
 _left = np.concatenate([[0.0], EDGES[:-1]])
 _floor = np.exp(-0.5 * EDGES * EDGES)
-REST_PIECES = np.stack([_left, EDGES - _left, _floor, np.concatenate([[1.0], _floor[:-1]]) - _floor], axis=1)
+_shape = np.where(_left >= 1.0, 1.0, np.where(EDGES <= 1.0, -1.0, 0.0))
+REST_PIECES = np.stack([_left, EDGES - _left, _floor, np.concatenate([[1.0], _floor[:-1]]) - _floor, _shape], axis=1)
 REST_CDF = np.cumsum(ziggurat.rest_pieces(EDGES))
 REST_CDF /= REST_CDF[-1]
-# Pieces right of x = 1 (left >= 1), where f is convex: the curve lies under the chord, so the
-# triangle under the chord holds the piece (a better envelope than the box: fewer tries).
 
 _1 = np.uint64(1)
 _11 = np.uint64(11)
@@ -205,9 +207,9 @@ def _rest(state):
     """|x| of a normal drawn from what the boxes leave under the curve, from the fix-up stream: one
     uniform picks the piece (inverting REST_CDF), then two per try of a uniform point (s, t) of an
     envelope of the piece, accepted if under the curve: the bounding box, or, where f is convex
-    (left >= 1), the triangle under the chord ((s, t) reflected to s + t <= 1). Where f is concave
-    the triangle under the chord lies under the curve: its points are accepted without a test. The
-    last piece is the tail (`_tail`)."""
+    (shape +1), the triangle under the chord ((s, t) reflected to s + t <= 1). Where f is concave
+    (shape -1) the triangle under the chord lies under the curve: its points are accepted without a
+    test. The last piece is the tail (`_tail`)."""
     piece = _invert(REST_CDF, REST_GUIDE, _fixup_double(state))
     if piece == BOXES:
         return _tail(state)
@@ -215,14 +217,14 @@ def _rest(state):
     width = REST_PIECES[piece, 1]
     floor = REST_PIECES[piece, 2]
     height = REST_PIECES[piece, 3]
-    convex = left >= 1.0
+    shape = REST_PIECES[piece, 4]
     while True:
         s = _fixup_double(state)
         t = _fixup_double(state)
         if s + t <= 1.0:  # under the chord: under the curve where it is concave, no test needed
-            if not convex:
+            if shape < 0.0:
                 return left + width * s
-        elif convex:
+        elif shape > 0.0:
             s = 1.0 - s
             t = 1.0 - t
         x = left + width * s
