@@ -8,7 +8,7 @@
 # Installs exactly the versions in requirements-<peer>.txt (pip freeze of a working install). A peer
 # whose lock file is missing is installed from its top-level pins and the lock is written.
 # Idempotent: a venv whose installed lock matches (stamp file) is left alone; re-run freely.
-#   bash bench/peers/setup.sh            # all three
+#   bash bench/peers/setup.sh            # all four
 #   bash bench/peers/setup.sh nest       # some
 #   LOCK=1 bash bench/peers/setup.sh     # ignore the locks, install the top-level pins, rewrite the locks
 # Heavy steps run under `nice -n 10` (the machine is shared). Needs python3.11 and, for Brian2, g++.
