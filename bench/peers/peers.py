@@ -454,6 +454,11 @@ def main(argv=None) -> int:
     )
     ap.add_argument("--quick", action="store_true", help="tiny counts: a smoke test of the whole pipeline")
     ap.add_argument(
+        "--speed-only",
+        action="store_true",
+        help="section 1 (speed) alone; writes SPEED.md and speed.json instead of RESULTS.md",
+    )
+    ap.add_argument(
         "--report-only",
         action="store_true",
         help="rewrite RESULTS.md, the figure and the JSON from the last run (.logs/last_run.pkl)",
@@ -574,6 +579,13 @@ def main(argv=None) -> int:
             R["speed"].setdefault(system.name, []).append(ans)
             if ans:
                 R["versions"][system.name] = ans["versions"]
+
+    if args.speed_only:
+        facts["load_after"] = loadavg()
+        facts["total_s"] = time.time() - t_start
+        speed_report(R, args, out_dir)
+        print(f"done in {facts['total_s'] / 60:.1f} min -> {out_dir / 'SPEED.md'}", flush=True)
+        return 0
 
     # ---------------- 2. sweeps = survival grids (peers), timed ---------------------------------
     print("[2/4] survival grid / sweep", flush=True)
@@ -777,11 +789,12 @@ def speed_rows(R) -> list[dict]:
     return rows
 
 
-def fastest_peer(R) -> dict | None:
-    """The peer with the fastest warm round, and simcore's 1-thread batches (20 trials a call) against
-    that round: in the peer's scheme (Euler) and in simcore's default (exact)."""
+def fastest_peer(R, among: tuple | None = None) -> dict | None:
+    """The peer (of `among`, default all) with the fastest warm round, and simcore's 1-thread batches
+    (20 trials a call) against that round: in the peer's scheme (Euler) and in simcore's default (exact)."""
     rows = [r for r in speed_rows(R) if not r.get("missing")]
     peers = [r for r in rows if not r["name"].startswith("simcore") and "(empty cache)" not in r["name"]]
+    peers = [r for r in peers if among is None or r["name"] in among]
     batch = {
         mode: next((r for r in rows if r["name"].startswith(prefix) and r["name"].endswith("1 thread")), None)
         for mode, prefix in (("euler", "simcore, euler, "), ("exact", "simcore, 2"))
@@ -805,12 +818,16 @@ def fastest_peer(R) -> dict | None:
 
 
 def add_fastest_peer(add, R) -> None:
-    f = fastest_peer(R)
-    if not f:
-        return
+    for among, title in ((None, "the fastest peer of this run"), (("brainpy29", "brainpy29-f32"), "BrainPy 2.9")):
+        f = fastest_peer(R, among)
+        if f and (among is None or fastest_peer(R) != f):
+            add_against(add, f, title)
+
+
+def add_against(add, f: dict, title: str) -> None:
     e, x = f["euler"], f["exact"]
     add(
-        f"**Against the fastest peer of this run**, {f['peer']} (fastest round {f['peer_fastest_ms']:.1f} ms, median"
+        f"**Against {title}**, {f['peer']} (fastest round {f['peer_fastest_ms']:.1f} ms, median"
         f" {f['peer_median_ms']:.1f} ms per warm trial): simcore, 1 thread, 20 trials per call, is"
         f" **{e['vs_fastest_round']:.1f}x** faster in the matching mode (Euler: {e['simcore_ms']:.1f} ms,"
         f" rounds {e['simcore_range_ms'][0]:.1f}-{e['simcore_range_ms'][1]:.1f}) and **{x['vs_fastest_round']:.1f}x**"
@@ -821,80 +838,8 @@ def add_fastest_peer(add, R) -> None:
     add("")
 
 
-def sweep_rows(R, args) -> list[dict]:
-    rows = []
-    for name, ans in R["sweep"].items():
-        if ans:
-            pts = ans["results"][0]["points"]
-            rows.append(
-                {
-                    "name": name,
-                    "points": len(pts),
-                    "trials": args.sweep_trials,
-                    "total_s": pts[-1]["t_done"] - ans["t_popen"],
-                    "how": "run_dataset per point (python -m simcore run)",
-                }
-            )
-    for name, ans in R["survival"].items():
-        if not ans:
-            rows.append({"name": name, "missing": True})
-            continue
-        chain = [r for r in ans["results"] if r["kind"] == "chain"]
-        n_points = min(10, len(chain))
-        how = {
-            "nest": "ResetKernel + build + Simulate per trial",
-            "brian2-cython": "network built once; store/restore + run per trial (Cython cache warm)",
-            "brian2-standalone": "one build, then the binary once per trial (run_args)",
-            "brainpy": "one jitted for_loop, called per trial",
-            "brainpy29": "one jitted for_loop, called per trial",
-            "brainpy29-f32": "one jitted for_loop, called per trial",
-        }.get(name, "")
-        rows.append(
-            {
-                "name": name,
-                "points": n_points,
-                "trials": args.trials,
-                "total_s": chain[n_points - 1]["t_done"] - ans["t_popen"],
-                "how": how,
-            }
-        )
-    return rows
-
-
-def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
-    facts = R["facts"]
-    L: list[str] = []
-    add = L.append
-    add("# simcore vs NEST, Brian2, BrainPy: speed and cross-validation")
-    add("")
-    add(f"Generated by `bench/peers/peers.py` on {facts['date']} (total {facts['total_s'] / 60:.1f} min).")
-    add("")
-    add("## Machine and versions")
-    add("")
-    for ln in facts["lscpu"]:
-        add(f"- {ln}")
-    add(f"- cores usable: {facts['nproc']}; memory: `{facts['memory']}`")
-    add(
-        f"- load average (1, 5, 15 min) before: {facts['load_before']}, after: {facts['load_after']} "
-        "(the machine is shared: timings are medians and still carry that noise)"
-    )
-    add(f"- Python {facts['python']}, Linux {facts['kernel']}, simcore commit {facts['git_commit']}")
-    for name, v in R["versions"].items():
-        add(f"- {name}: " + ", ".join(f"{k} {val}" for k, val in v.items()))
-    add(
-        f"- run settings: {args.trials} trials per grid point per peer, {args.simcore_trials} for simcore; "
-        f"(x {args.rounds} rounds for NEST, Brian2 standalone and BrainPy; Brian2 cython 1 round, and the two Brian2 targets pooled); "
-        f"speed: {args.speed_rounds} rounds x (1 + {args.warm}) trials; sweep {args.sweep_trials} trials x 10 points; "
-        f"isolated neurons {args.bg_neurons} x {args.bg_duration / 1000:g} s"
-    )
-    if ERRORS:
-        add("")
-        add("**Failures:**")
-        for e in ERRORS:
-            add(f"- `{e}`")
-    add("")
-
-    # speed
+def add_speed(add, R, args) -> None:
+    """The speed table, the fastest peer and NEST's split (section 1 of the report)."""
     add("## Speed: one trial of the 10 x 100 chain, 100 ms, dt 0.1 ms")
     add("")
     add(
@@ -937,19 +882,132 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
             if poisson_row and default_row:
                 ratio = poisson_row["warm_median_s"] / default_row["warm_median_s"]
                 than_default = f" ({ratio:.2f} x the time of the default Gaussian mode)"
+            against = ""
+            ref_p = rows.get("simcore, Poisson background (NEST's mode)")
+            if ref_p and "nest" in rows:
+                against = (
+                    f" Against that mode NEST's warm trial is {rows['nest']['warm_median_s'] / ref_p['warm_median_s']:.1f} x "
+                    "slower."
+                )
             add(
                 f"NEST's warm trial splits into ResetKernel + create + connect {np.median([t['build_s'] for t in tr]) * 1e3:.0f} ms "
                 f"and Simulate {np.median([t['simulate_s'] for t in tr]) * 1e3:.0f} ms (medians). simcore's Poisson-background "
                 "mode (the one NEST is compared with) draws each neuron's net Poisson input per step by inverting its "
-                f"distribution (one uniform number){than_default}."
+                f"distribution (one uniform number){than_default}.{against}"
             )
-            ref_p = rows.get("simcore, Poisson background (NEST's mode)")
-            if ref_p and "nest" in rows:
-                L[-1] += (
-                    f" Against that mode NEST's warm trial is {rows['nest']['warm_median_s'] / ref_p['warm_median_s']:.1f} x "
-                    "slower."
-                )
             add("")
+
+
+def sweep_rows(R, args) -> list[dict]:
+    rows = []
+    for name, ans in R["sweep"].items():
+        if ans:
+            pts = ans["results"][0]["points"]
+            rows.append(
+                {
+                    "name": name,
+                    "points": len(pts),
+                    "trials": args.sweep_trials,
+                    "total_s": pts[-1]["t_done"] - ans["t_popen"],
+                    "how": "run_dataset per point (python -m simcore run)",
+                }
+            )
+    for name, ans in R["survival"].items():
+        if not ans:
+            rows.append({"name": name, "missing": True})
+            continue
+        chain = [r for r in ans["results"] if r["kind"] == "chain"]
+        n_points = min(10, len(chain))
+        how = {
+            "nest": "ResetKernel + build + Simulate per trial",
+            "brian2-cython": "network built once; store/restore + run per trial (Cython cache warm)",
+            "brian2-standalone": "one build, then the binary once per trial (run_args)",
+            "brainpy": "one jitted for_loop, called per trial",
+            "brainpy29": "one jitted for_loop, called per trial",
+            "brainpy29-f32": "one jitted for_loop, called per trial",
+        }.get(name, "")
+        rows.append(
+            {
+                "name": name,
+                "points": n_points,
+                "trials": args.trials,
+                "total_s": chain[n_points - 1]["t_done"] - ans["t_popen"],
+                "how": how,
+            }
+        )
+    return rows
+
+
+def speed_report(R, args, out_dir: Path) -> None:
+    """`--speed-only`: machine, versions and the speed section."""
+    facts = R["facts"]
+    L: list[str] = []
+    add = L.append
+    add("# simcore vs its peers: speed only (`bench/peers/peers.py --speed-only`)")
+    add("")
+    add(f"Generated on {facts['date']} (total {facts['total_s'] / 60:.1f} min).")
+    add("")
+    for ln in facts["lscpu"]:
+        add(f"- {ln}")
+    add(f"- load average (1, 5, 15 min) before: {facts['load_before']}, after: {facts['load_after']}")
+    add(f"- Python {facts['python']}, simcore commit {facts['git_commit']}")
+    for name, v in R["versions"].items():
+        add(f"- {name}: " + ", ".join(f"{k} {val}" for k, val in v.items()))
+    if ERRORS:
+        add("")
+        add("**Failures:**")
+        for e in ERRORS:
+            add(f"- `{e}`")
+    add("")
+    add_speed(add, R, args)
+    (out_dir / "SPEED.md").write_text("\n".join(L) + "\n")
+    (out_dir / "speed.json").write_text(
+        json.dumps(
+            {
+                "facts": facts,
+                "speed": speed_rows(R),
+                "fastest": {"overall": fastest_peer(R), "brainpy29": fastest_peer(R, ("brainpy29", "brainpy29-f32"))},
+            },
+            indent=1,
+            default=str,
+        )
+    )
+
+
+def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
+    facts = R["facts"]
+    L: list[str] = []
+    add = L.append
+    add("# simcore vs NEST, Brian2, BrainPy: speed and cross-validation")
+    add("")
+    add(f"Generated by `bench/peers/peers.py` on {facts['date']} (total {facts['total_s'] / 60:.1f} min).")
+    add("")
+    add("## Machine and versions")
+    add("")
+    for ln in facts["lscpu"]:
+        add(f"- {ln}")
+    add(f"- cores usable: {facts['nproc']}; memory: `{facts['memory']}`")
+    add(
+        f"- load average (1, 5, 15 min) before: {facts['load_before']}, after: {facts['load_after']} "
+        "(the machine is shared: timings are medians and still carry that noise)"
+    )
+    add(f"- Python {facts['python']}, Linux {facts['kernel']}, simcore commit {facts['git_commit']}")
+    for name, v in R["versions"].items():
+        add(f"- {name}: " + ", ".join(f"{k} {val}" for k, val in v.items()))
+    add(
+        f"- run settings: {args.trials} trials per grid point per peer, {args.simcore_trials} for simcore; "
+        f"(x {args.rounds} rounds for NEST, Brian2 standalone and BrainPy; Brian2 cython 1 round, and the two Brian2 targets pooled); "
+        f"speed: {args.speed_rounds} rounds x (1 + {args.warm}) trials; sweep {args.sweep_trials} trials x 10 points; "
+        f"isolated neurons {args.bg_neurons} x {args.bg_duration / 1000:g} s"
+    )
+    if ERRORS:
+        add("")
+        add("**Failures:**")
+        for e in ERRORS:
+            add(f"- `{e}`")
+    add("")
+
+    add_speed(add, R, args)
     add("### A whole sweep: 10 (a, sigma) points x 20 trials, as users would run it")
     add("")
     add(
