@@ -1074,16 +1074,19 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
             continue
         r = rr[0]
         rel = r["peak_mv"] / ref["peak_mv"] - 1
-        ok = abs(rel) < 1e-6
+        single = s.options.get("dtype") == "float32"
+        ok = abs(rel) < (1e-4 if single else 1e-6)
         summary[(s.name, mode, "psp")] = ok
         add(
             f"| {s.label} | {r['peak_mv']:.6f} | {r['t_peak_ms']:.1f} | {MODE_LABEL[mode]} | {ref['peak_mv']:.6f} "
-            f"(t {ref['t_peak_ms']:.1f}) | {rel:.1e} | {'identical' if ok else 'DIFFERENT'} |"
+            f"(t {ref['t_peak_ms']:.1f}) | {rel:.1e} | "
+            f"{('equal to float32 precision' if single else 'identical') if ok else 'DIFFERENT'} |"
         )
     add("")
     add(
         "Deterministic, so the verdict is |relative difference| < 1e-6 (times to peak on the grid, after the "
-        "input's arrival step)."
+        "input's arrival step); for a float32 system < 1e-4 (single precision carries 6e-8 per operation, and"
+        " the peak comes after ~15 steps of three coupled updates)."
     )
     add("")
 
