@@ -1,16 +1,20 @@
 """Throughput of the synfire chain kernel: `make bench` (= `.venv/bin/python bench/throughput.py`).
 
-One run (about 1.5 minutes on 2 cores) prints a Markdown report:
+One run (about 2.5 minutes on 2 cores) prints a Markdown report:
 
 1. machine: CPU, cores, RAM, versions, date, git commit, load (`uptime`);
-2. warm ms per trial of the default chain (10 x 100 neurons, 100 ms at dt 0.1 ms, a = 100, sigma = 0.5)
+2. before and after: the draws and the kernel of an earlier commit (`--baseline REV`, default
+   a550e67, the last before the draws of issue 14), imported from git under another name, against
+   this tree's, interleaved round by round in this one process: ns per normal in the kernel's
+   blocks, ms per trial in four modes, and the speed-up of each round;
+3. warm ms per trial of the default chain (10 x 100 neurons, 100 ms at dt 0.1 ms, a = 100, sigma = 0.5)
    through `simcore.network.simulate_chain` for exact + diffusion (default), euler + diffusion,
    exact + poisson and no background at all, on 1 and on 2 threads; ns per neuron-step; the roofline
    (only the random draws a trial needs, made by the kernel's own draw functions in its blocks) and,
    for comparison, the same numbers drawn one call each through numba's numpy Generator methods;
-   kernel / roofline against 1.5x and ms per trial per core against 5 ms;
-3. per-job costs of fresh processes (`python -m simcore run ...`, imports) and where the start-up goes;
-4. a 10-point x 20-trial sweep run the way users run it: one `python -m simcore run` per point.
+   kernel / roofline against 1.3x and ms per trial per core against 5 ms;
+4. per-job costs of fresh processes (`python -m simcore run ...`, imports) and where the start-up goes;
+5. a 10-point x 20-trial sweep run the way users run it: one `python -m simcore run` per point.
 
 Every timing is repeated (median reported), candidates interleaved round by round so that a change
 of the machine's load hits them alike; every row also gives how many cores other processes kept busy
@@ -24,12 +28,15 @@ from __future__ import annotations
 import time
 
 _T0, _W0 = time.perf_counter(), time.time()  # --phases: the imports below are timed
-import json  # noqa: E401,E402
+import importlib  # noqa: E401,E402
+import io
+import json
 import os
 import platform
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -39,11 +46,11 @@ import numpy as np  # noqa: E402
 _T_NUMPY = time.perf_counter()
 import numba  # noqa: E402
 
-import simcore._jit  # noqa: E402,F401  (sets numba's cache directory, then imports numba)
+import simcore.backend  # noqa: E402,F401  (sets numba's cache directory, then imports numba)
 
 _T_NUMBA = time.perf_counter()
 import simcore.network as net  # noqa: E402
-from simcore import draws  # noqa: E402
+from simcore.backend import draws  # noqa: E402
 from simcore.params import Params  # noqa: E402
 
 _T_SIMCORE = time.perf_counter()
@@ -56,7 +63,8 @@ REPEATS = 7  # timed rounds (chain batches, process runs); the median is reporte
 ROOF_TRIALS = 4  # roofline: trial-equivalents of draws per thread and round
 SWEEP_REPEATS = 3
 SWEEP_A = range(40, 90, 5)  # 10 points, sigma 1.0 ms, 20 trials each
-TARGET_RATIO, TARGET_MS = 1.5, 5.0
+TARGET_RATIO, TARGET_MS = 1.3, 5.0
+BASELINE = "a550e67"  # --baseline: the last commit before the draws of issue 14
 THREADS = (1, 2)
 NCPU = os.cpu_count() or 1
 MODES = {
@@ -79,7 +87,7 @@ def roofline_draws(state, n_blocks, block, uniforms, kick_values, cdf, guide):
         if cdf.size > 1:
             draws._fill_uniforms(state, uniforms, words)
             for i in range(uniforms.size):
-                total += kick_values[net._invert(cdf, guide, uniforms[i])]
+                total += kick_values[draws._invert(cdf, guide, uniforms[i])]
     return total
 
 
@@ -155,6 +163,42 @@ def sh(*cmd) -> str:
         return "?"
 
 
+# ---- an earlier commit's simcore, importable beside this one ---------------------------------------------
+def load_revision(rev: str):
+    """The `simcore` package of git revision `rev`, imported as `simcore_<rev>` (simcore imports itself
+    only relatively), so that its kernel runs in this process beside this tree's. Its backend picks its
+    own numba cache directory (a digest of its folder); the setting is restored for this tree's code."""
+    name = f"simcore_{rev}"
+    folder = Path(tempfile.mkdtemp(prefix="synfire-bench-"))
+    archive = subprocess.run(["git", "archive", rev, "simcore"], cwd=ROOT, capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    (folder / "simcore").rename(folder / name)
+    cache = numba.config.CACHE_DIR
+    sys.path.insert(0, str(folder))
+    try:
+        return {sub: importlib.import_module(f"{name}.{sub}") for sub in ("backend.draws", "network", "params")}
+    finally:
+        sys.path.remove(str(folder))
+        numba.config.CACHE_DIR = cache
+
+
+def normals_roofline(draws_module):
+    """A jitted loop of n_blocks blocks of normals made by `draws_module._fill_normals` (uncached: a
+    closure over the module)."""
+
+    @numba.njit(nogil=True)
+    def run(state, n_blocks, block):
+        words, flags, flag_words, pending = draws_module.scratch(block.size)
+        total = 0.0
+        for _ in range(n_blocks):
+            draws_module._fill_normals(state, block, words, flags, flag_words, pending)
+            total += block[0]
+        return total
+
+    return run
+
+
 # ---- sections -----------------------------------------------------------------------------------------
 def header():
     lscpu = dict(line.split(":", 1) for line in sh("lscpu").splitlines() if ":" in line)
@@ -187,6 +231,78 @@ def header():
     )
 
 
+def section_before_after(rev: str) -> dict:
+    """The draws and the kernel of `rev` against this tree's, interleaved round by round."""
+    old = load_revision(rev)
+    trees = {rev: (old["backend.draws"], old["network"], old["params"].Params), "this tree": (draws, net, Params)}
+    normals = 3_000_000  # per timed call: one exact trial's normals
+    functions = {}
+    for label, (draws_module, network, params_class) in trees.items():
+        roofline = normals_roofline(draws_module)
+        dtype = draws_module.standard_normal(draws_module.new_state(np.random.SeedSequence(0)), 2).dtype
+        for block_size, what in ((3000, "exact block"), (1000, "euler block")):
+            block = np.zeros(block_size, dtype=dtype)
+            functions[label, f"normals, {what} ({block_size})"] = (
+                lambda roofline=roofline, dm=draws_module, block=block: roofline(
+                    dm.new_state(np.random.SeedSequence(1)), normals // block.size, block
+                )
+            )
+        for mode, overrides in (
+            ("exact + diffusion (default)", {}),
+            ("euler + diffusion", {"integrator": "euler"}),
+            ("exact + poisson", {"background": "poisson"}),
+            ("no noise", {"background": "none"}),
+        ):
+            params = params_class(**overrides)
+            functions[label, f"chain, {mode}"] = lambda network=network, params=params: network.simulate_chain(
+                params, A, SIGMA, BATCH, SEED, threads=1
+            )
+    timings = interleaved(functions)
+    print(
+        f"## Before and after: the draws and kernel of `{rev}` against this tree (interleaved, 1 thread,"
+        f" median of {REPEATS} rounds)\n"
+    )
+    print(
+        f"| quantity | `{rev}`, wall | this tree, wall | speed-up, wall: median of the rounds' ratios [range]"
+        f" | `{rev}`, CPU | this tree, CPU | speed-up, CPU [range] | fastest rounds, CPU: `{rev}` / this tree"
+        " | other load, cores |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    results = {}
+    for (label, quantity), before in timings.items():
+        if label != rev:
+            continue
+        after = timings["this tree", quantity]
+        unit, scale = ("ns/normal", 1e9 / normals) if quantity.startswith("normals") else ("ms/trial", 1e3 / BATCH)
+        row = {}
+        for clock in ("wall", "cpu"):
+            ratios = sorted(b / a for b, a in zip(getattr(before, clock), getattr(after, clock)))
+            row[clock] = dict(
+                before=before.median(clock) * scale, after=after.median(clock) * scale,
+                ratio=statistics.median(ratios), low=ratios[0], high=ratios[-1],
+                best=min(getattr(before, clock)) / min(getattr(after, clock)),
+                best_before=min(getattr(before, clock)) * scale, best_after=min(getattr(after, clock)) * scale,
+            )  # fmt: skip
+        results[quantity] = row
+        w, c = row["wall"], row["cpu"]
+        print(
+            f"| {quantity}, {unit} | {w['before']:.3f} | {w['after']:.3f} | **{w['ratio']:.2f}x**"
+            f" [{w['low']:.2f}-{w['high']:.2f}] | {c['before']:.3f} | {c['after']:.3f} | **{c['ratio']:.2f}x**"
+            f" [{c['low']:.2f}-{c['high']:.2f}] | {c['best_before']:.3f} / {c['best_after']:.3f} ="
+            f" **{c['best']:.2f}x** | {(before.other_cores + after.other_cores) / 2:.2f} |"
+        )
+    print(
+        "\n- normals: 3 million standard normals per timed call (one exact trial's), made in blocks of the"
+        " kernel's size by each tree's own `_fill_normals` (its fix-ups included), in a jitted loop."
+        " chain: `simulate_chain` of the default chain, 20 trials, 1 thread. Both trees run in this process"
+        f" (`{rev}` imported from `git archive` as another package), with the same numba and the same"
+        " compiler settings; each round times every row once, so load hits both trees alike. CPU = the"
+        " process's CPU time (one thread): on a machine shared with other load it is the steadier clock;"
+        " the fastest round of each tree is the one least disturbed by that load.\n"
+    )
+    return results
+
+
 def section_chain():
     print(f"## Warm kernel throughput: ms per trial (median of {REPEATS} batches of {BATCH} trials)\n")
     functions, info = {}, {}
@@ -212,7 +328,7 @@ def section_chain():
             def roof(i, p=params, d=drive, n=n_blocks):
                 state = draws.new_state(np.random.SeedSequence(i))
                 n_neurons = p.n_groups * p.group_size
-                block = np.zeros(d.step.n_normals * n_neurons)
+                block = np.zeros(d.step.n_normals * n_neurons, dtype=np.float32)
                 return roofline_draws(
                     state,
                     n,
@@ -232,10 +348,10 @@ def section_chain():
 
     print(
         "| mode | threads | ms/trial (wall) | ns/neuron-step per core | CPU ms/trial | roofline ns/neuron-step "
-        "| kernel / roofline (<= 1.5x) | ms/trial/core (<= 5) | same draws via numpy Generator, ns/neuron-step "
-        "| other load, cores |"
+        f"| kernel / roofline (<= {TARGET_RATIO}x) | the same in CPU time | ms/trial/core (<= 5) | same draws via"
+        " numpy Generator, ns/neuron-step | other load, cores |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     results = {}
     for mode, (n_ns, noisy) in info.items():
         for threads in THREADS:
@@ -246,15 +362,20 @@ def section_chain():
             roof = (timings["roof", mode, threads].median() / ROOF_TRIALS * 1e9 / n_ns) if noisy else None
             generator = (timings["generator", mode, threads].median() / ROOF_TRIALS * 1e9 / n_ns) if noisy else None
             ratio = per_core * 1e6 / n_ns / roof if noisy else None
+            # CPU time of a trial against CPU time of its draws (all threads' CPU / trials): load-robust
+            roof_cpu = timings["roof", mode, threads].median("cpu") / (ROOF_TRIALS * threads) * 1e3 if noisy else None
+            ratio_cpu = cpu / roof_cpu if noisy else None
             results[mode, threads] = dict(
-                ms=ms, per_core=per_core, cpu=cpu, roof=roof, ratio=ratio, generator=generator, other=chain.other_cores
-            )
+                ms=ms, per_core=per_core, cpu=cpu, roof=roof, ratio=ratio, ratio_cpu=ratio_cpu, generator=generator,
+                other=chain.other_cores,
+            )  # fmt: skip
             print(
                 f"| {mode} | {threads} | {ms:.2f} | {per_core * 1e6 / n_ns:.2f} | {cpu:.2f} | "
                 + (
                     f"{roof:.2f} | {ratio:.2f}x {'ok' if ratio <= TARGET_RATIO else 'MISSED'} | "
+                    f"{ratio_cpu:.2f}x {'ok' if ratio_cpu <= TARGET_RATIO else 'MISSED'} | "
                     if noisy
-                    else "- (no draws) | - | "
+                    else "- (no draws) | - | - | "
                 )
                 + f"{per_core:.2f} {'ok' if per_core <= TARGET_MS else 'MISSED'} | "
                 + (f"{generator:.2f}" if noisy else "-")
@@ -265,8 +386,10 @@ def section_chain():
         "- ns/neuron-step per core = wall x threads / (1000 neurons x 1000 steps); for the default chain it"
         " equals ms/trial/core. CPU ms/trial = process CPU time (all threads) / trials. Roofline = wall of"
         " the draws alone per neuron-step and thread, made by the kernel's own functions in the kernel's"
-        " blocks (simcore.draws: 3 x 1000 normals per step exact, 1000 euler; 1000 uniforms + guide-table"
-        " inversion poisson), run on as many threads as the chain row, interleaved with it. The next"
+        " blocks (simcore.backend.draws: 3 x 1000 normals per step exact, 1000 euler; 1000 uniforms + guide-table"
+        " inversion poisson), run on as many threads as the chain row, interleaved with it; 'the same in CPU"
+        " time' divides the CPU time of a trial by the CPU time of its draws (steadier on a loaded machine)."
+        " The next"
         " column draws the same numbers one call each through numba's numpy Generator(SFC64) methods"
         " (`rng.standard_normal()`, `rng.random()` + `np.searchsorted`), the kernel's source before."
     )
@@ -295,7 +418,7 @@ def phases():
     """`--phases`: the phases of one fresh process, printed as JSON (run under `python -X importtime`)."""
     out = {
         "import numpy": _T_NUMPY - _T0,
-        "import numba (simcore._jit)": _T_NUMBA - _T_NUMPY,
+        "import numba (simcore.backend)": _T_NUMBA - _T_NUMPY,
         "import simcore.network (rest)": _T_SIMCORE - _T_NUMBA,
     }
 
@@ -487,14 +610,27 @@ def section_sweep():
 
 def main():
     started = time.perf_counter()
+    rev = sys.argv[sys.argv.index("--baseline") + 1] if "--baseline" in sys.argv else BASELINE
     header()
+    before_after = section_before_after(rev)
+    if "--draws-only" in sys.argv:  # sections 1-2 alone (about a minute)
+        return
     chain = section_chain()
     fixed, per_trial, where = section_processes()
     per_point = section_sweep()
     d = chain["exact + diffusion (default)", 1]
     print("## Summary\n")
+    normals = before_after["normals, exact block (3000)"]["cpu"]
+    trial = before_after["chain, exact + diffusion (default)"]["cpu"]
+    print(
+        f"- normals (CPU time): {normals['before']:.3f} ns at `{rev}`, {normals['after']:.3f} ns now:"
+        f" {normals['ratio']:.2f}x faster [{normals['low']:.2f}-{normals['high']:.2f} over rounds; fastest"
+        f" rounds {normals['best']:.2f}x]; default trial {trial['ratio']:.2f}x faster"
+        f" ({trial['before']:.2f} -> {trial['after']:.2f} ms)."
+    )
     print(
         f"- default chain, 1 thread: {d['ms']:.2f} ms/trial = {d['ratio']:.2f}x its draw roofline"
+        f" ({d['ratio_cpu']:.2f}x in CPU time)"
         f" ({d['roof']:.2f} ns/neuron-step, i.e. {d['roof']:.1f} ms of draws per trial): "
         f"{'meets' if d['ratio'] <= TARGET_RATIO else 'misses'} <= {TARGET_RATIO}x; "
         f"{'meets' if d['per_core'] <= TARGET_MS else 'misses'} <= {TARGET_MS:g} ms/trial/core."

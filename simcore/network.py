@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import rng as streams
-from .backend import chain
+from .backend import chain, draws
 from .params import ParameterError, Params
 from .propagator import StepMap, cholesky_lower, stationary_covariance, step_map
 
@@ -38,7 +38,7 @@ class Drive:
     step: StepMap
     kick_values: np.ndarray  # Poisson background: possible y jumps per step, w_bg (n_exc - n_inh) ...
     kick_cdf: np.ndarray  # ... and their cumulative probabilities (one entry: no Poisson background)
-    kick_guide: np.ndarray  # guide table of kick_cdf for inversion (see simcore.backend.chain._invert)
+    kick_guide: np.ndarray  # guide table of kick_cdf for inversion (simcore.backend.draws._invert)
     mean: np.ndarray  # stationary mean of the free (y, x, U)
     cov_factor: np.ndarray  # lower factor of its stationary covariance
 
@@ -61,8 +61,7 @@ class Drive:
         unit = np.array([1.0, 0.0, 0.0])
         mean = step.fixed_point + np.linalg.solve(np.eye(3) - step.propagator, step_mean_jump * unit)
         cov = stationary_covariance(step.propagator, step_cov)
-        buckets = max(1024, 1 << (16 * cdf.size - 1).bit_length())  # a power of two (see simcore.backend.chain._invert)
-        guide = np.minimum(np.searchsorted(cdf, np.arange(buckets) / buckets, side="right"), cdf.size - 1)
+        guide = draws.guide_table(cdf, max(1024, 1 << (16 * cdf.size - 1).bit_length()))
         return cls(step, params.w_bg * counts.astype(float), cdf, guide, mean, cholesky_lower(cov))
 
 

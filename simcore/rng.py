@@ -3,7 +3,7 @@
 Each trial draws every random number it uses from streams seeded by one ``SeedSequence`` whose key
 is (purpose, a, sigma in ns, trial): the packet's spike times and the initial state from a
 ``numpy.random.Generator`` (SFC64) on that sequence, the noise of the dynamics from the kernel's
-block draws (simcore.draws) keyed by a child of it. A trial's spikes therefore do not depend on
+block draws (simcore.backend.draws) keyed by a child of it. A trial's spikes therefore do not depend on
 which other trials run, in which chunk, on how many threads, or under which executor.
 Parameters are not part of the key: the same seed gives common random numbers across parameter
 sets (e.g. normalization conventions), which makes comparisons sharper.

@@ -1,7 +1,7 @@
 """Slow, obvious re-implementations for checking the numba kernels.
 
-- ``ReferenceDraws``: simcore.backend.draws in plain Python integers and floats (SplitMix64 words, the
-  ziggurat's three passes), from the same state array.
+- ``ReferenceDraws``: simcore.backend.draws in plain Python integers and floats (SplitMix64 words,
+  two normals per word, the redraws from the rest of the ziggurat), from the same state array.
 - ``reference_trial``: one chain trial following the equations and event order of simcore.network's
   docstring literally: per step, per group, per neuron, with the noise drawn by ``ReferenceDraws``
   in the kernel's blocks (one a step).
@@ -14,7 +14,6 @@ import numpy as np
 from simcore.backend import draws
 
 MASK64 = (1 << 64) - 1
-MANTISSA = (1 << 52) - 1
 
 
 GOLDEN = 0x9E3779B97F4A7C15
@@ -30,11 +29,11 @@ def splitmix_word(key: int, index: int, gamma: int = GOLDEN) -> int:
 
 
 class ReferenceDraws:
-    """simcore.backend.draws, one number at a time; counts how often each path of the ziggurat ran."""
+    """simcore.backend.draws, one number at a time; counts how often each path of the sampler ran."""
 
     def __init__(self, state):
         self.key, self.gamma, self.used, self.fixup_key, self.fixup_gamma, self.fixup_used = (int(v) for v in state)
-        self.paths = {"flagged": 0, "wedge_rejected": 0, "tail": 0}
+        self.paths = {"flagged": 0, "rejected": 0, "tail": 0}
 
     def state(self):
         values = [self.key, self.gamma, self.used, self.fixup_key, self.fixup_gamma, self.fixup_used]
@@ -51,60 +50,57 @@ class ReferenceDraws:
     def _fixup_double(self):
         return (self._fixup_word() >> 11) * 2.0**-53
 
-    @staticmethod
-    def _candidate(word):
-        layer = word & (draws.LAYERS - 1)
-        mantissa = (word >> 11) & MANTISSA
-        x = float(mantissa) * float(draws.ZIGGURAT_W[layer])
-        return layer, mantissa, -x if (word >> 10) & 1 else x
-
-    @staticmethod
-    def _wedge_accepts(layer, x, uniform):
-        f = draws.ZIGGURAT_F
-        return (float(f[layer - 1]) - float(f[layer])) * uniform + float(f[layer]) < math.exp(-0.5 * x * x)
-
-    def _tail(self, x):
+    def tail(self):
+        """Marsaglia's tail method beyond r."""
         self.paths["tail"] += 1
+        r = draws.ZIGGURAT_R
         while True:
-            xx = -draws.ZIGGURAT_INV_R * math.log1p(-self._fixup_double())
+            xx = -(1.0 / r) * math.log1p(-self._fixup_double())
             yy = -math.log1p(-self._fixup_double())
             if yy + yy > xx * xx:
-                return -(draws.ZIGGURAT_R + xx) if x < 0 else draws.ZIGGURAT_R + xx
+                return r + xx
 
-    def _whole_algorithm(self):
+    def rest(self):
+        """|x| from what the boxes leave under the curve: a piece by its cumulative area, then a
+        point of its envelope (box, or triangle under the chord) under the curve, or the tail."""
+        u = self._fixup_double()
+        piece = next(k for k, c in enumerate(draws.REST_CDF) if float(c) > u)
+        if piece == draws.BOXES:
+            return self.tail()
+        left, width, floor, height, shape = (float(v) for v in draws.REST_PIECES[piece])  # the kernel's table
         while True:
-            layer, mantissa, x = self._candidate(self._fixup_word())
-            if mantissa < int(draws.ZIGGURAT_K[layer]):
+            s, t = self._fixup_double(), self._fixup_double()
+            if s + t <= 1.0 and shape < 0:  # under the chord, which is under the curve where it is concave
+                return left + width * s
+            if shape > 0 and s + t > 1.0:  # the curve under the chord: the triangle under it is the envelope
+                s, t = 1.0 - s, 1.0 - t
+            x = left + width * s
+            if floor + height * t < math.exp(-0.5 * x * x):
                 return x
-            if layer == 0:
-                return self._tail(x)
-            if self._wedge_accepts(layer, x, self._fixup_double()):
-                return x
+            self.paths["rejected"] += 1
 
     def normals(self, n):
-        words = [self._word() for _ in range(n)]
-        out, flagged = [], []
-        for i, word in enumerate(words):
-            layer, mantissa, x = self._candidate(word)
-            out.append(x)
-            if mantissa >= int(draws.ZIGGURAT_K[layer]):
-                flagged.append(i)
-        self.paths["flagged"] += len(flagged)
-        first = self.fixup_used
-        self.fixup_used += len(flagged)
-        redo = []
-        for k, i in enumerate(flagged):
-            layer = words[i] & (draws.LAYERS - 1)
-            uniform = (splitmix_word(self.fixup_key, first + k, self.fixup_gamma) >> 11) * 2.0**-53
-            redo.append(layer == 0 or not self._wedge_accepts(layer, out[i], uniform))
-        for k, i in enumerate(flagged):
-            if redo[k]:
-                if words[i] & (draws.LAYERS - 1) == 0:
-                    out[i] = self._tail(out[i])
-                else:
-                    self.paths["wedge_rejected"] += 1
-                    out[i] = self._whole_algorithm()
-        return np.array(out)
+        """A block of n: normal i from 32-bit half i of the block's words (low half first)."""
+        halves = []
+        for _ in range((n + 1) // 2):
+            word = self._word()
+            halves += [word & 0xFFFFFFFF, word >> 32]
+        out = []
+        for h in halves[:n]:
+            bucket = h % draws.BUCKETS
+            if bucket < draws.BOXES:
+                # U * width: 21 x 24 bits, exact in a double; one rounding to float32 as the kernel's product
+                x = np.float32(float(h >> (draws.BUCKET_BITS + 1)) * float(draws.WIDTH[bucket]))
+            else:
+                self.paths["flagged"] += 1
+                x = None  # redrawn below, in block order
+            out.append((x, (h >> draws.BUCKET_BITS) & 1))
+        values = []
+        for x, negative in out:
+            if x is None:
+                x = np.float32(self.rest())
+            values.append(-x if negative else x)
+        return np.array(values, dtype=np.float32)
 
     def uniforms(self, n):
         return np.array([(self._word() >> 11) * 2.0**-53 for _ in range(n)])

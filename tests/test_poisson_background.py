@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from scipy.stats import chisquare, poisson, skellam
 
+from simcore.backend import draws
 from simcore.network import Drive, skellam_pmf
 from simcore.params import Params
 
@@ -31,23 +32,24 @@ def test_paper_background_drive():
 
 
 def test_the_kernels_sampler_has_the_right_law():
-    """The kernel's own sampler: uniforms of draws._fill_uniforms (draws.uniform draws a block as the
-    kernel does) inverted by chain._invert with the drive's guide table. Each index equals the exact
-    inversion (np.searchsorted), and the counts follow the Skellam law (chi-square, the tails pooled
-    so that every bin expects >= 20; a false alarm has probability 1e-3). Catches an off-by-one in
-    the guide table or the comparison, and a wrong uniform conversion."""
-    from simcore.backend import chain, draws
-
+    """The jumps as the kernel draws them: a block of uniforms from `_fill_uniforms`, each inverted by
+    `_invert` through the guide table. Each index equals NumPy's searchsorted of the same uniform
+    (exactly), and 400,000 of them follow the Skellam law: chi-square over the values with at least
+    20 expected, plus one bin for each tail beyond them (p > 1e-3: a false alarm once in 1000 runs)."""
     drive = Drive.of(Params(background="poisson"))
-    n = 400_000
-    uniforms = draws.uniform(draws.new_state(np.random.SeedSequence(5)), n)
-    indices = np.array([chain._invert(drive.kick_cdf, drive.kick_guide, u) for u in uniforms])
-    np.testing.assert_array_equal(indices, np.searchsorted(drive.kick_cdf, uniforms, side="right"))
+    state = draws.new_state(np.random.SeedSequence(5))
+    uniforms = draws.uniform(state.copy(), 400_000)  # the block the kernel's sampler will draw next
+    index = draws.discrete(state, drive.kick_cdf, drive.kick_guide, 400_000)
+    np.testing.assert_array_equal(index, np.searchsorted(drive.kick_cdf, uniforms, side="right"))
     values = np.rint(drive.kick_values / 4.86).astype(int)
-    expected = skellam.pmf(values, 3.52, 3.0) * n
-    counts = np.bincount(indices, minlength=values.size).astype(float)
-    inside = expected > 20
-    low, high = values < values[inside].min(), values > values[inside].max()
-    observed = np.concatenate([counts[inside], [counts[low].sum(), counts[high].sum()]])
-    wanted = np.concatenate([expected[inside], [expected[low].sum(), expected[high].sum()]])
-    assert chisquare(observed, wanted / wanted.sum() * n).pvalue > 1e-3
+    jumps = values[index]
+    expected = skellam.pmf(values, 3.52, 3.0) * index.size
+    inside = np.flatnonzero(expected > 20)
+    lo, hi = inside[0], inside[-1]
+    observed = (
+        [np.sum(jumps < values[lo])] + [np.sum(jumps == values[k]) for k in inside] + [np.sum(jumps > values[hi])]
+    )
+    expected_bins = [expected[:lo].sum(), *expected[inside], expected[hi + 1 :].sum()]
+    assert min(expected_bins) > 5
+    result = chisquare(observed, np.array(expected_bins) / np.sum(expected_bins) * np.sum(observed))
+    assert result.pvalue > 1e-3

@@ -1,10 +1,10 @@
-"""BrainPy 2.8 runner: the synfire chain of BrainPy's Diesmann et al. (1999) example, 2.8 API.
+"""BrainPy runner (2.8 and 2.9): the synfire chain of BrainPy's Diesmann et al. (1999) example.
 
 Run by the BrainPy venv's python; reads a JSON job (see _common.py), prints JSON results.
 
 The example's model (``Groups`` + ``SynBetweenGroups``) ported to BrainPy 2.8 (bp.DynamicalSystem,
 bp.odeint / bp.sdeint with method 'euler', bm.LengthDelay, bm.for_loop inside bm.jit), on JAX/CPU
-in float64 (bm.enable_x64(); BrainPy's default would be float32):
+in float64 (bm.enable_x64()) or, with options.dtype = "float32", in BrainPy's default float32:
 * per step: x <- Euler(x; y), y <- Euler-Maruyama(y) (drift -y/tau_s + 25.27 mV/ms, noise
   39.24 mV/sqrt(ms)), V <- Euler(V; x). options.order = "simcore" (default) feeds V the x of the
   previous step, i.e. plain forward Euler of the whole state as simcore's euler integrator does;
@@ -44,7 +44,6 @@ import numpy as np  # noqa: E402
 
 T_IMPORTED = time.time()
 bm.set_platform("cpu")
-bm.enable_x64()
 
 
 class Chain(bp.DynamicalSystem):
@@ -136,7 +135,7 @@ class Runner:
         ch.ref.value = bm.zeros_like(ch.ref.value)
         ch.delay.reset(bm.zeros(ch.G), ch.D)
         bm.random.seed(int(seed))
-        out = self.simulate(bm.asarray(input_counts, dtype=float))
+        out = self.simulate(bm.asarray(np.asarray(input_counts, dtype=ch.V.value.dtype)))
         if self.record_v:
             spikes, v = out
             return np.asarray(spikes), np.asarray(v)
@@ -239,6 +238,8 @@ def run_chain_tasks(m: dict, tasks: list, delay_index: str, order: str) -> list:
 def main() -> None:
     job = C.read_job()
     m, options = job["model"], job.get("options", {})
+    if options.get("dtype", "float64") == "float64":
+        bm.enable_x64()  # else BrainPy's default, float32 states and noise
     delay_index = options.get("delay_index", "corrected")
     order = options.get("order", "simcore")
     results = []
@@ -257,7 +258,12 @@ def main() -> None:
         C.log(f"brainpy: {task['kind']} done in {r['task_wall_s']:.2f} s")
     if chain_tasks:
         results.extend(run_chain_tasks(m, chain_tasks, delay_index, order))
-    versions = {"brainpy": bp.__version__, "jax": jax.__version__, "numpy": np.__version__}
+    versions = {
+        "brainpy": bp.__version__,
+        "jax": jax.__version__,
+        "numpy": np.__version__,
+        "dtype": options.get("dtype", "float64"),
+    }
     C.write_results("brainpy", versions, T_IMPORTED, results, delay_index=delay_index, order=order)
 
 

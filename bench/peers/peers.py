@@ -139,7 +139,26 @@ SYSTEMS = {
         "euler",
         {"delay_index": "corrected", "order": "simcore"},
     ),
+    # BrainPy 2.9 (jax 0.12, Python 3.12), the same runner: in float64 as 2.8 above, and in float32
+    # (BrainPy's default precision; its fastest configuration)
+    "brainpy29": System(
+        "brainpy29",
+        "BrainPy 2.9 (JAX CPU, float64)",
+        "brainpy29",
+        "brainpy_chain.py",
+        "euler",
+        {"delay_index": "corrected", "order": "simcore", "dtype": "float64"},
+    ),
+    "brainpy29-f32": System(
+        "brainpy29-f32",
+        "BrainPy 2.9 (JAX CPU, float32)",
+        "brainpy29",
+        "brainpy_chain.py",
+        "euler",
+        {"delay_index": "corrected", "order": "simcore", "dtype": "float32"},
+    ),
 }
+BRAINPY = ("brainpy", "brainpy29", "brainpy29-f32")
 SIMCORE = System("simcore", "simcore", "simcore", "simcore_chain.py", "exact_diffusion")
 
 LOG_DIR = HERE / ".logs"
@@ -158,7 +177,7 @@ def runner_env(extra: dict | None = None) -> dict:
             "PYTHONUNBUFFERED": "1",
         }
     )
-    env.pop("PYTHONPATH", None)
+    env.pop("PYTHONPATH", None)  # the peers' venvs see nothing of this project
     if extra:
         env.update(extra)
     return env
@@ -192,7 +211,8 @@ def call(
             capture_output=True,
             text=True,
             cwd=HERE,
-            env=runner_env(env),
+            # simcore's runner imports this checkout's simcore (not whatever the venv's install points to)
+            env=runner_env({**(env or {}), **({"PYTHONPATH": str(ROOT)} if system.peer == "simcore" else {})}),
             timeout=timeout,
         )
     except subprocess.TimeoutExpired:
@@ -367,7 +387,7 @@ def mean_ci(x) -> tuple[float, float, float]:
 # ------------------------------------------------------------------------------------------------
 def sh(cmd: str) -> str:
     try:
-        return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=20).stdout.strip()
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=20, cwd=ROOT).stdout.strip()
     except Exception as exc:  # pragma: no cover
         return f"({cmd}: {exc})"
 
@@ -427,8 +447,17 @@ def main(argv=None) -> int:
     ap.add_argument("--latency-trials", type=int, default=10, help="a=100, sigma=0 trials per system (default 10)")
     ap.add_argument("--bg-neurons", type=int, default=1000)
     ap.add_argument("--bg-duration", type=float, default=10000.0, help="ms of isolated-neuron activity")
-    ap.add_argument("--only", default="", help="comma list of systems (nest,brian2-cython,brian2-standalone,brainpy)")
+    ap.add_argument(
+        "--only",
+        default="",
+        help="comma list of systems (nest,brian2-cython,brian2-standalone,brainpy,brainpy29,brainpy29-f32)",
+    )
     ap.add_argument("--quick", action="store_true", help="tiny counts: a smoke test of the whole pipeline")
+    ap.add_argument(
+        "--speed-only",
+        action="store_true",
+        help="section 1 (speed) alone; writes SPEED.md and speed.json instead of RESULTS.md",
+    )
     ap.add_argument(
         "--report-only",
         action="store_true",
@@ -525,6 +554,16 @@ def main(argv=None) -> int:
                     "threads": None,
                     "label": "batchall",
                 },
+                {  # BrainPy's and Brian2's scheme: the matching mode for their speed
+                    "kind": "chain_batch",
+                    "a": a_sp,
+                    "sigma": s_sp,
+                    "trials": 2 * args.warm,
+                    "seed": 14,
+                    "threads": 1,
+                    "set": {"integrator": "euler"},
+                    "label": "batch1-euler",
+                },
             ],
             tag=f"speed{rnd + 1}",
         )
@@ -540,6 +579,13 @@ def main(argv=None) -> int:
             R["speed"].setdefault(system.name, []).append(ans)
             if ans:
                 R["versions"][system.name] = ans["versions"]
+
+    if args.speed_only:
+        facts["load_after"] = loadavg()
+        facts["total_s"] = time.time() - t_start
+        speed_report(R, args, out_dir)
+        print(f"done in {facts['total_s'] / 60:.1f} min -> {out_dir / 'SPEED.md'}", flush=True)
+        return 0
 
     # ---------------- 2. sweeps = survival grids (peers), timed ---------------------------------
     print("[2/4] survival grid / sweep", flush=True)
@@ -721,7 +767,8 @@ def speed_rows(R) -> list[dict]:
             for ans in answers:
                 for r in ans["results"]:
                     if r["kind"] == "chain_batch":
-                        label = f"simcore, {r['trials_n']} trials in one call, " + (
+                        mode = ", euler" if r.get("set", {}).get("integrator") == "euler" else ""
+                        label = f"simcore{mode}, {r['trials_n']} trials in one call, " + (
                             "1 thread" if r["threads"] == 1 else f"all threads ({os.cpu_count()})"
                         )
                         batches.setdefault(label, []).append(r["per_trial_s"])
@@ -740,6 +787,115 @@ def speed_rows(R) -> list[dict]:
         base = row.get("warm_median_s", row.get("batch_per_trial_s"))
         row["ratio"] = base / ref if (ref and base and math.isfinite(base)) else math.nan
     return rows
+
+
+def fastest_peer(R, among: tuple | None = None) -> dict | None:
+    """The peer (of `among`, default all) with the fastest warm round, and simcore's 1-thread batches
+    (20 trials a call) against that round: in the peer's scheme (Euler) and in simcore's default (exact)."""
+    rows = [r for r in speed_rows(R) if not r.get("missing")]
+    peers = [r for r in rows if not r["name"].startswith("simcore") and "(empty cache)" not in r["name"]]
+    peers = [r for r in peers if among is None or r["name"] in among]
+    batch = {
+        mode: next((r for r in rows if r["name"].startswith(prefix) and r["name"].endswith("1 thread")), None)
+        for mode, prefix in (("euler", "simcore, euler, "), ("exact", "simcore, 2"))
+    }
+    if not peers or not all(batch.values()):
+        return None
+    peer = min(peers, key=lambda r: r["warm_round_min_s"])
+    out = {
+        "peer": peer["name"],
+        "peer_fastest_ms": peer["warm_round_min_s"] * 1e3,
+        "peer_median_ms": peer["warm_median_s"] * 1e3,
+    }
+    for mode, row in batch.items():
+        out[mode] = {
+            "simcore_ms": row["batch_per_trial_s"] * 1e3,
+            "simcore_range_ms": (row["warm_round_min_s"] * 1e3, row["warm_round_max_s"] * 1e3),
+            "vs_fastest_round": peer["warm_round_min_s"] / row["batch_per_trial_s"],
+            "vs_median": peer["warm_median_s"] / row["batch_per_trial_s"],
+        }
+    return out
+
+
+def add_fastest_peer(add, R) -> None:
+    for among, title in ((None, "the fastest peer of this run"), (("brainpy29", "brainpy29-f32"), "BrainPy 2.9")):
+        f = fastest_peer(R, among)
+        if f and (among is None or fastest_peer(R) != f):
+            add_against(add, f, title)
+
+
+def add_against(add, f: dict, title: str) -> None:
+    e, x = f["euler"], f["exact"]
+    add(
+        f"**Against {title}**, {f['peer']} (fastest round {f['peer_fastest_ms']:.1f} ms, median"
+        f" {f['peer_median_ms']:.1f} ms per warm trial): simcore, 1 thread, 20 trials per call, is"
+        f" **{e['vs_fastest_round']:.1f}x** faster in the matching mode (Euler: {e['simcore_ms']:.1f} ms,"
+        f" rounds {e['simcore_range_ms'][0]:.1f}-{e['simcore_range_ms'][1]:.1f}) and **{x['vs_fastest_round']:.1f}x**"
+        f" faster in its default exact mode ({x['simcore_ms']:.1f} ms, rounds {x['simcore_range_ms'][0]:.1f}-"
+        f"{x['simcore_range_ms'][1]:.1f}); against the peer's median round {e['vs_median']:.1f}x and"
+        f" {x['vs_median']:.1f}x."
+    )
+    add("")
+
+
+def add_speed(add, R, args) -> None:
+    """The speed table, the fastest peer and NEST's split (section 1 of the report)."""
+    add("## Speed: one trial of the 10 x 100 chain, 100 ms, dt 0.1 ms")
+    add("")
+    add(
+        f"Packet a = {SPEED_POINT[0]}, sigma = {SPEED_POINT[1]} ms. Every measurement is a fresh process running 1 + "
+        f"{args.warm} trials; the systems take turns for {args.speed_rounds} rounds (cold-cache rows: once) and each "
+        "number is the median over rounds. *import*: process start to the simulator imported; *first trial*: from then "
+        "to the end of trial 0 (network construction, code generation, compilation or JIT included); *first run*: "
+        "launch to end of trial 0; *warm*: median of the following trials in the process (Brian2 standalone: one run "
+        "of the built binary each; NEST: ResetKernel + build + simulate each), median over rounds, and the range of "
+        "the rounds' medians. Ratio = warm / simcore's warm on 1 thread."
+    )
+    add("")
+    add(
+        "| system | rounds | import (s) | first trial (s) | first run (s) | warm per trial (ms) | range over rounds (ms) | ratio to simcore (1 thread) |"
+    )
+    add("|---|---|---|---|---|---|---|---|")
+    for row in speed_rows(R):
+        if row.get("missing"):
+            add(f"| {row['name']} | failed / not installed | | | | | | |")
+        elif "batch_per_trial_s" in row:
+            add(
+                f"| {row['name']} | {row['rounds']} | | | | {row['batch_per_trial_s'] * 1e3:.1f} (total / trials) | "
+                f"{row['warm_round_min_s'] * 1e3:.1f}-{row['warm_round_max_s'] * 1e3:.1f} | {fmt(row['ratio'], 2)} |"
+            )
+        else:
+            add(
+                f"| {row['name']} | {row['rounds']} | {fmt(row['import_s'], 2)} | {fmt(row['first_trial_s'], 2)} | "
+                f"{fmt(row['first_total_s'], 2)} | {row['warm_median_s'] * 1e3:.1f} | "
+                f"{row['warm_round_min_s'] * 1e3:.1f}-{row['warm_round_max_s'] * 1e3:.1f} | {fmt(row['ratio'], 2)} |"
+            )
+    add("")
+    add_fastest_peer(add, R)
+    nest_speed = [a for a in R["speed"].get("nest", []) if a]
+    if nest_speed:
+        tr = [t for a in nest_speed for t in next(r for r in a["results"] if r["kind"] == "chain")["trials"][1:]]
+        if tr:
+            rows = {r["name"]: r for r in speed_rows(R) if not r.get("missing")}
+            poisson_row, default_row = rows.get("simcore, Poisson background (NEST's mode)"), rows.get("simcore")
+            than_default = ""
+            if poisson_row and default_row:
+                ratio = poisson_row["warm_median_s"] / default_row["warm_median_s"]
+                than_default = f" ({ratio:.2f} x the time of the default Gaussian mode)"
+            against = ""
+            ref_p = rows.get("simcore, Poisson background (NEST's mode)")
+            if ref_p and "nest" in rows:
+                against = (
+                    f" Against that mode NEST's warm trial is {rows['nest']['warm_median_s'] / ref_p['warm_median_s']:.1f} x "
+                    "slower."
+                )
+            add(
+                f"NEST's warm trial splits into ResetKernel + create + connect {np.median([t['build_s'] for t in tr]) * 1e3:.0f} ms "
+                f"and Simulate {np.median([t['simulate_s'] for t in tr]) * 1e3:.0f} ms (medians). simcore's Poisson-background "
+                "mode (the one NEST is compared with) draws each neuron's net Poisson input per step by inverting its "
+                f"distribution (one uniform number){than_default}.{against}"
+            )
+            add("")
 
 
 def sweep_rows(R, args) -> list[dict]:
@@ -767,6 +923,8 @@ def sweep_rows(R, args) -> list[dict]:
             "brian2-cython": "network built once; store/restore + run per trial (Cython cache warm)",
             "brian2-standalone": "one build, then the binary once per trial (run_args)",
             "brainpy": "one jitted for_loop, called per trial",
+            "brainpy29": "one jitted for_loop, called per trial",
+            "brainpy29-f32": "one jitted for_loop, called per trial",
         }.get(name, "")
         rows.append(
             {
@@ -778,6 +936,42 @@ def sweep_rows(R, args) -> list[dict]:
             }
         )
     return rows
+
+
+def speed_report(R, args, out_dir: Path) -> None:
+    """`--speed-only`: machine, versions and the speed section."""
+    facts = R["facts"]
+    L: list[str] = []
+    add = L.append
+    add("# simcore vs its peers: speed only (`bench/peers/peers.py --speed-only`)")
+    add("")
+    add(f"Generated on {facts['date']} (total {facts['total_s'] / 60:.1f} min).")
+    add("")
+    for ln in facts["lscpu"]:
+        add(f"- {ln}")
+    add(f"- load average (1, 5, 15 min) before: {facts['load_before']}, after: {facts['load_after']}")
+    add(f"- Python {facts['python']}, simcore commit {facts['git_commit']}")
+    for name, v in R["versions"].items():
+        add(f"- {name}: " + ", ".join(f"{k} {val}" for k, val in v.items()))
+    if ERRORS:
+        add("")
+        add("**Failures:**")
+        for e in ERRORS:
+            add(f"- `{e}`")
+    add("")
+    add_speed(add, R, args)
+    (out_dir / "SPEED.md").write_text("\n".join(L) + "\n")
+    (out_dir / "speed.json").write_text(
+        json.dumps(
+            {
+                "facts": facts,
+                "speed": speed_rows(R),
+                "fastest": {"overall": fastest_peer(R), "brainpy29": fastest_peer(R, ("brainpy29", "brainpy29-f32"))},
+            },
+            indent=1,
+            default=str,
+        )
+    )
 
 
 def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
@@ -813,61 +1007,7 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
             add(f"- `{e}`")
     add("")
 
-    # speed
-    add("## Speed: one trial of the 10 x 100 chain, 100 ms, dt 0.1 ms")
-    add("")
-    add(
-        f"Packet a = {SPEED_POINT[0]}, sigma = {SPEED_POINT[1]} ms. Every measurement is a fresh process running 1 + "
-        f"{args.warm} trials; the systems take turns for {args.speed_rounds} rounds (cold-cache rows: once) and each "
-        "number is the median over rounds. *import*: process start to the simulator imported; *first trial*: from then "
-        "to the end of trial 0 (network construction, code generation, compilation or JIT included); *first run*: "
-        "launch to end of trial 0; *warm*: median of the following trials in the process (Brian2 standalone: one run "
-        "of the built binary each; NEST: ResetKernel + build + simulate each), median over rounds, and the range of "
-        "the rounds' medians. Ratio = warm / simcore's warm on 1 thread."
-    )
-    add("")
-    add(
-        "| system | rounds | import (s) | first trial (s) | first run (s) | warm per trial (ms) | range over rounds (ms) | ratio to simcore (1 thread) |"
-    )
-    add("|---|---|---|---|---|---|---|---|")
-    for row in speed_rows(R):
-        if row.get("missing"):
-            add(f"| {row['name']} | failed / not installed | | | | | | |")
-        elif "batch_per_trial_s" in row:
-            add(
-                f"| {row['name']} | {row['rounds']} | | | | {row['batch_per_trial_s'] * 1e3:.1f} (total / trials) | "
-                f"{row['warm_round_min_s'] * 1e3:.1f}-{row['warm_round_max_s'] * 1e3:.1f} | {fmt(row['ratio'], 2)} |"
-            )
-        else:
-            add(
-                f"| {row['name']} | {row['rounds']} | {fmt(row['import_s'], 2)} | {fmt(row['first_trial_s'], 2)} | "
-                f"{fmt(row['first_total_s'], 2)} | {row['warm_median_s'] * 1e3:.1f} | "
-                f"{row['warm_round_min_s'] * 1e3:.1f}-{row['warm_round_max_s'] * 1e3:.1f} | {fmt(row['ratio'], 2)} |"
-            )
-    add("")
-    nest_speed = [a for a in R["speed"].get("nest", []) if a]
-    if nest_speed:
-        tr = [t for a in nest_speed for t in next(r for r in a["results"] if r["kind"] == "chain")["trials"][1:]]
-        if tr:
-            rows = {r["name"]: r for r in speed_rows(R) if not r.get("missing")}
-            poisson_row, default_row = rows.get("simcore, Poisson background (NEST's mode)"), rows.get("simcore")
-            than_default = ""
-            if poisson_row and default_row:
-                ratio = poisson_row["warm_median_s"] / default_row["warm_median_s"]
-                than_default = f" ({ratio:.2f} x the time of the default Gaussian mode)"
-            add(
-                f"NEST's warm trial splits into ResetKernel + create + connect {np.median([t['build_s'] for t in tr]) * 1e3:.0f} ms "
-                f"and Simulate {np.median([t['simulate_s'] for t in tr]) * 1e3:.0f} ms (medians). simcore's Poisson-background "
-                "mode (the one NEST is compared with) draws each neuron's net Poisson input per step by inverting its "
-                f"distribution (one uniform number){than_default}."
-            )
-            ref_p = rows.get("simcore, Poisson background (NEST's mode)")
-            if ref_p and "nest" in rows:
-                L[-1] += (
-                    f" Against that mode NEST's warm trial is {rows['nest']['warm_median_s'] / ref_p['warm_median_s']:.1f} x "
-                    "slower."
-                )
-            add("")
+    add_speed(add, R, args)
     add("### A whole sweep: 10 (a, sigma) points x 20 trials, as users would run it")
     add("")
     add(
@@ -897,6 +1037,8 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
         "brian2-cython": "the example's Euler-Maruyama with V not clamped while refractory",
         "brian2-standalone": "same model as the cython target (same runner code)",
         "brainpy": "the example's Euler with V clamped while refractory",
+        "brainpy29": "the same runner as BrainPy 2.8",
+        "brainpy29-f32": "the same runner in float32 (x64 off): the states and the noise in single precision",
     }
     for s in systems:
         add(f"| {s.label} | {MODE_LABEL[s.mode]} (`{' '.join(mode_sets(s.mode)) or 'defaults'}`) | {why[s.name]} |")
@@ -932,16 +1074,19 @@ def report(R, simcore_ref, systems, grid, args, out_dir: Path) -> None:
             continue
         r = rr[0]
         rel = r["peak_mv"] / ref["peak_mv"] - 1
-        ok = abs(rel) < 1e-6
+        single = s.options.get("dtype") == "float32"
+        ok = abs(rel) < (1e-4 if single else 1e-6)
         summary[(s.name, mode, "psp")] = ok
         add(
             f"| {s.label} | {r['peak_mv']:.6f} | {r['t_peak_ms']:.1f} | {MODE_LABEL[mode]} | {ref['peak_mv']:.6f} "
-            f"(t {ref['t_peak_ms']:.1f}) | {rel:.1e} | {'identical' if ok else 'DIFFERENT'} |"
+            f"(t {ref['t_peak_ms']:.1f}) | {rel:.1e} | "
+            f"{('equal to float32 precision' if single else 'identical') if ok else 'DIFFERENT'} |"
         )
     add("")
     add(
         "Deterministic, so the verdict is |relative difference| < 1e-6 (times to peak on the grid, after the "
-        "input's arrival step)."
+        "input's arrival step); for a float32 system < 1e-4 (single precision carries 6e-8 per operation, and"
+        " the peak comes after ~15 steps of three coupled updates)."
     )
     add("")
 
@@ -1240,6 +1385,8 @@ def figure(surv, ref, grid, pairs, path: Path) -> None:
         "brian2-standalone": ("D", "C3"),
         "brian2 (both targets)": None,
         "brainpy": ("^", "C2"),
+        "brainpy29": ("v", "C4"),
+        "brainpy29-f32": ("<", "C5"),
     }
     fig, axes = plt.subplots(1, len(GRID_SIGMA), figsize=(5.2 * len(GRID_SIGMA), 4.2), sharey=True)
     for ax, sigma in zip(np.atleast_1d(axes), GRID_SIGMA):

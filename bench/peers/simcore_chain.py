@@ -8,7 +8,8 @@ Task kinds:
   trial (trial 0 of a fresh process includes loading -- or, with an empty SYNFIRE_CACHE_DIR,
   compiling -- the numba kernel).
 * chain_batch: one simulate_chain call over `trials` trials with `threads` threads (None = all
-  CPUs), timed as a whole (per-trial time = total / trials).
+  CPUs), timed as a whole (per-trial time = total / trials); optional "set": parameter overrides
+  for this task (e.g. {"integrator": "euler"}).
 * sweep: run_dataset per (a, sigma) point, `trials` trials each, default threads (as
   `python -m simcore run` does), timed per point.
 """
@@ -49,15 +50,24 @@ def main() -> None:
             r = {"a": task["a"], "sigma": task["sigma"], "trials": trials}
         elif kind == "chain_batch":
             threads = task.get("threads")
-            simulate_chain(params, int(task["a"]), float(task["sigma"]), 1, int(task["seed"]) + 1, threads=threads)
+            batch_params = params.with_overrides(task.get("set", {}))
+            simulate_chain(
+                batch_params, int(task["a"]), float(task["sigma"]), 1, int(task["seed"]) + 1, threads=threads
+            )
             ts = time.perf_counter()
             out = simulate_chain(
-                params, int(task["a"]), float(task["sigma"]), int(task["trials"]), int(task["seed"]), threads=threads
+                batch_params,
+                int(task["a"]),
+                float(task["sigma"]),
+                int(task["trials"]),
+                int(task["seed"]),
+                threads=threads,
             )
             total = time.perf_counter() - ts
             r = {
                 "a": task["a"],
                 "sigma": task["sigma"],
+                "set": task.get("set", {}),
                 "threads": threads,
                 "trials_n": len(out),
                 "total_s": total,

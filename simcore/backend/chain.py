@@ -13,18 +13,6 @@ from . import flags as flag_lists
 
 
 @jit
-def _invert(cdf, guide, uniform):
-    """The first index j with cdf[j] > uniform (= np.searchsorted(cdf, uniform, "right")), starting
-    from the guide table (Chen & Asau 1974): guide[k] = that index for k / guide.size, a lower bound
-    because guide.size is a power of two, so k = int(uniform * guide.size) has k / guide.size <= uniform
-    exactly. With guide.size >= 16 cdf.size, few buckets hold a step of the cdf and the loop rarely runs."""
-    j = guide[int(uniform * guide.size)]
-    while cdf[j] <= uniform and j < cdf.size - 1:
-        j += 1
-    return j
-
-
-@jit
 def _run(
     draw_state, y, x, u, refractory,
     propagator, fixed_point, noise_factor, n_normals,
@@ -36,10 +24,11 @@ def _run(
     """Advance every neuron n_steps; returns the number of spikes (the first len(spike_step) are stored).
 
     Each step: the chain input of every group (y jump), then the step's random numbers as one block
-    (simcore.draws): n_normals * n_neurons normals, noise e0 of every neuron, then e1, then e2; or,
-    for Poisson background, n_neurons uniforms turned into y jumps by inverting kick_cdf. Then one
-    branch-free loop over all neurons (the compiler vectorizes it) advances (y, x, U), applies
-    refractoriness and threshold and marks spikes, which are recorded and sent on when there are any.
+    (simcore.backend.draws): n_normals * n_neurons normals (float32, added to the float64 state),
+    noise e0 of every neuron, then e1, then e2; or, for Poisson background, n_neurons uniforms turned
+    into y jumps by inverting kick_cdf (draws._invert). Then one branch-free loop over all neurons
+    (the compiler vectorizes it) advances (y, x, U), applies refractoriness and threshold and marks
+    spikes, which are recorded and sent on when there are any.
     """
     p00 = propagator[0, 0]
     p10 = propagator[1, 0]
@@ -60,7 +49,7 @@ def _run(
     n_neurons = n_groups * group_size
     ring_size = delay_steps + 1
     ring = np.zeros((n_groups, ring_size), dtype=np.int64)  # spikes emitted, by target step
-    noise = np.zeros(3 * n_neurons)  # e0, e1, e2 of every neuron; unused ones stay 0
+    noise = np.zeros(3 * n_neurons, dtype=np.float32)  # e0, e1, e2 of every neuron; unused ones stay 0
     block = noise[: n_normals * n_neurons]
     words, flags, flag_words, pending = draws.scratch(max(n_normals, 1) * n_neurons)
     uniforms = np.zeros(n_neurons)
@@ -83,7 +72,7 @@ def _run(
         if poisson:
             draws._fill_uniforms(draw_state, uniforms, words)
             for i in range(n_neurons):
-                kick[i] += kick_values[_invert(kick_cdf, kick_guide, uniforms[i])]
+                kick[i] += kick_values[draws._invert(kick_cdf, kick_guide, uniforms[i])]
         emitted = 0
         for i in range(n_neurons):
             e0 = noise[i]

@@ -1,17 +1,26 @@
-"""Tables of the ziggurat method for the standard normal (Marsaglia & Tsang 2000), for any layer count.
+"""Tables of the kernel's normal sampler: a ziggurat of inscribed boxes (McFarland 2016), any bucket count.
 
-The density f(x) = exp(-x^2 / 2) on x >= 0 is covered by `layers` boxes of equal area v: box 0 is
-the base strip (width q = v / f(r), the part beyond r standing for the tail), box i >= 1 spans
-[0, x_i] x [f(x_i), f(x_{i-1})] with x_0 = 0 on top and x_{layers-1} = r at the bottom. r is the
-root of the closure condition: going up from x_{layers-1} = r by x_{i-1} = f^-1(f(x_i) + v / x_i)
-must end exactly at x_0 = 0. These are the tables of NumPy's generator (``ziggurat_constants.h``,
-256 layers, 52-bit mantissa) in its layout; ``tests/test_draws.py`` checks that 256 layers here
-give NumPy's r exactly and its tables to 1e-13.
+The half-normal density f(x) = exp(-x^2 / 2) on x >= 0 has area T = sqrt(pi / 2). Split it into
+`buckets` parts of equal area A = T / buckets:
 
-- k[i]: a point of box i with mantissa m (uniform on [0, 2^52)) lies in the part of the box under
-  the curve that needs no test (x < x_{i-1}; for box 0, x < r) iff m < k[i]. k[1] = 0.
-- w[i]: x = m * w[i] (= x_i / 2^52; for box 0, q / 2^52).
-- f[i] = f(x_i) (f[0] = 1), for the wedge test of the points outside.
+- **Boxes** 1..n, stacked from the bottom: box k spans [0, e_k] x [f(e_{k+1}), f(e_k)] (f(e_{n+1}) = 0,
+  so box n is the base [0, e_n] x [0, f(e_n)]), with e_1 < ... < e_n and e_k (f(e_k) - f(e_{k+1})) = A.
+  Every box lies *under* the curve (f(x) >= f(e_k) for x <= e_k), so the x of a uniform point of box k
+  is simply uniform on [0, e_k]: no test. Boxes are added upwards until the next one no longer fits
+  (x (f(x) - f(e_1)) < A for every x).
+- **The rest** (what the boxes leave under the curve): the piece above box 1 (the cap, x < e_1), the
+  sliver between each box's right edge and the curve, and the tail beyond r = e_n. Its area is
+  T - n A = (buckets - n) A exactly, since A = T / buckets: the rest is worth `buckets - n` buckets.
+
+So a normal is: a bucket b uniform in [0, buckets); if b < n, x = U e_{b+1} with U uniform on [0, 1)
+(one table look-up, no test); else a draw from the rest (simcore.backend.draws). With 1024 buckets
+n = 1021: 99.71 % of draws take the first path. NumPy's ziggurat (Marsaglia & Tsang 2000) uses boxes
+that *cover* the curve instead, so every draw must test its point against a second table.
+
+The rest's density is g(x) = f(x) - f(e_k) on piece k = [e_{k-1}, e_k] (k = 1..n, e_0 = 0, the
+height the boxes 1..k leave free), and f(x) beyond e_n (the tail). ``rest_pieces`` gives each
+piece's area, by Gauss-Legendre quadrature (g is smooth on each piece; no cancellation as with
+differences of erf), and the tests check that they add up to (buckets - n) A.
 """
 
 from __future__ import annotations
@@ -20,66 +29,68 @@ import math
 
 import numpy as np
 
-MANTISSA_SCALE = 2.0**52
+TOTAL = math.sqrt(math.pi / 2)  # area under f on [0, inf)
 
 
 def _density(x: float) -> float:
     return math.exp(-0.5 * x * x)
 
 
-def base_area(r: float) -> float:
-    """v: the area of the base strip, r f(r) plus the tail beyond r."""
-    return r * _density(r) + math.sqrt(math.pi / 2) * math.erfc(r / math.sqrt(2))
-
-
-def _edges(layers: int, r: float):
-    """x_1 .. x_{layers-1} going up from r, or None if the boxes reach the top before x_1."""
-    v = base_area(r)
-    x = np.zeros(layers)
-    x[layers - 1] = r
-    for i in range(layers - 2, 0, -1):
-        level = v / x[i + 1] + _density(x[i + 1])
-        if level >= 1.0:
+def _box_edge(c: float, area: float, right: float) -> float | None:
+    """The x < right with x (f(x) - c) = area on the branch where x (f(x) - c) falls (the larger
+    root), by Newton's method; None if no x gives that area."""
+    level = c + area / right
+    if level >= 1.0:
+        return None
+    x = math.sqrt(-2.0 * math.log(level))  # the box's height taken at x = right: a close start
+    best, best_error = x, math.inf
+    for _ in range(60):
+        fx = _density(x)
+        value = x * (fx - c) - area
+        if abs(value) < best_error:
+            best, best_error = x, abs(value)
+        slope = fx * (1.0 - x * x) - c
+        if slope >= 0.0:  # left of the maximum: the box does not fit this high (no root on our branch)
             return None
-        x[i] = math.sqrt(-2.0 * math.log(level))
-    return x
+        step = value / slope
+        x -= step
+        if abs(step) <= 4e-16 * x:  # within an ulp or two: done (further steps only flicker)
+            break
+    # f(x) - c cancels, so the area is good to ~1e-13 relative; a missing root misses by far more
+    if not (0.0 < best < right) or best_error > 1e-11 * area:
+        return None
+    return best
 
 
-def closure(layers: int, r: float) -> float:
-    """f(x_1) + v / x_1 - 1: zero when the top box ends at x_0 = 0; +inf if the boxes close early."""
-    x = _edges(layers, r)
-    if x is None:
-        return math.inf
-    return _density(x[1]) + base_area(r) / x[1] - 1.0
-
-
-def solve_r(layers: int) -> float:
-    """The closure root r, by bisection to the last bit (slow: for tests and new layer counts)."""
-    low, high = 1.0, 10.0  # closure > 0 (boxes too big) below the root, < 0 above it
+def boxes(buckets: int) -> tuple[np.ndarray, float]:
+    """(e, A): the right edges e_1 < ... < e_n of the boxes and their common area A = T / buckets."""
+    area = TOTAL / buckets
+    # base box: x f(x) = A, the root beyond the maximum at x = 1, by bisection to the last bit
+    low, high = 1.0, 10.0
     while True:
         middle = 0.5 * (low + high)
         if middle in (low, high):
-            return low if abs(closure(layers, low)) <= abs(closure(layers, high)) else high
-        if closure(layers, middle) > 0:
+            break
+        if middle * _density(middle) > area:
             low = middle
         else:
             high = middle
+    edges = [low if abs(low * _density(low) - area) <= abs(high * _density(high) - area) else high]
+    while len(edges) < buckets:
+        edge = _box_edge(_density(edges[-1]), area, edges[-1])
+        if edge is None:
+            break
+        edges.append(edge)
+    return np.array(edges[::-1]), area
 
 
-def tables(layers: int, r: float):
-    """(k, w, f) as uint64, float64, float64 arrays of length `layers` (layout above)."""
-    x = _edges(layers, r)
-    if x is None:
-        raise ValueError(f"r = {r} does not close {layers} ziggurat layers")
-    q = base_area(r) / _density(r)
-    k = np.zeros(layers, dtype=np.uint64)
-    k[0] = int(r / q * MANTISSA_SCALE)
-    for i in range(2, layers):
-        k[i] = int(x[i - 1] / x[i] * MANTISSA_SCALE)
-    w = np.empty(layers)
-    w[0] = q / MANTISSA_SCALE
-    w[1:] = x[1:] / MANTISSA_SCALE
-    f = np.empty(layers)
-    f[0] = 1.0
-    f[1:] = np.exp(-0.5 * x[1:] ** 2)
-    return k, w, f
+def rest_pieces(e: np.ndarray) -> np.ndarray:
+    """Areas of the rest's pieces 1..n (g = f - f(e_k) on [e_{k-1}, e_k], e_0 = 0) and of the tail."""
+    nodes, weights = np.polynomial.legendre.leggauss(20)
+    left = np.concatenate([[0.0], e[:-1]])
+    half = 0.5 * (e - left)
+    x = half[:, None] * nodes[None, :] + (0.5 * (e + left))[:, None]
+    g = np.exp(-0.5 * x * x) - np.exp(-0.5 * e * e)[:, None]
+    pieces = half * (g @ weights)
+    tail = TOTAL * math.erfc(e[-1] / math.sqrt(2.0))
+    return np.concatenate([pieces, [tail]])
