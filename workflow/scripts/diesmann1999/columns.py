@@ -46,6 +46,29 @@ COLUMNS = {
     "attractor_a": ("spikes", "packet size of the attractor (last 3 groups of surviving trials)"),
     "attractor_sigma": ("ms", "temporal spread of the attractor"),
     "p_survival_max": ("1", "highest survival probability on this group size's grid"),
+    # Markov prediction (diesmann1999.markov)
+    "chain_length": (
+        "groups",
+        "number of groups k the packet has to pass (survival: group k-1's packet is large enough)",
+    ),
+    "p_predicted": ("1", "survival probability after chain_length groups predicted from the transition kernels"),
+    "p_simulated": (
+        "1",
+        "survival probability of the simulated chain at this point and chain length (empty where not simulated)",
+    ),
+    "a50_predicted": ("spikes", "threshold packet predicted from the kernels (linear interpolation on 1-spike steps)"),
+    "a50_simulated": ("spikes", "threshold packet of the simulated chain (empty where not simulated)"),
+    "within": ("", "whether a50_predicted lies in [a50_low, a50_high] of the simulated chain"),
+    "kernels": ("", "kernel set: which kernel drives group 0, group 1 and the later groups (docs/model.md section 15)"),
+    "mean_abs_dp": ("1", "mean |p_predicted - p_simulated| over the sweep's (a, sigma) grid"),
+    "mean_dp": ("1", "mean p_predicted - p_simulated over the grid (> 0: the prediction survives more)"),
+    "noise_abs_dp": (
+        "1",
+        "mean |dp| an exact prediction would show from the binomial noise of the simulated trials alone",
+    ),
+    "what": ("", "what was simulated: one transition kernel, all of them, or the full sweep of the chain"),
+    "cpu_s": ("s", "CPU time of the simulations (and packet extraction), one thread"),
+    "ratio_to_prediction": ("1", "cpu_s over the CPU time of all the kernels"),
     # normalization study
     "convention": ("", "normalization convention of the alpha kernel (docs/kernels.md)"),
     "ode": ("", "the convention's synapse equations"),
@@ -92,6 +115,15 @@ TABLES = {
     "fixed_points": {"a": "packet size of the fixed point", "sigma": "temporal spread of the fixed point"},
     "threshold": {"sigma": "temporal spread (sd) of the input packet"},
     "bifurcation": {"sigma": "temporal spread of the input packet at which a50 is measured"},
+    "predicted_threshold": {
+        "a50_low": "lower end of the simulated a50's interval (empty where not simulated)",
+        "a50_high": "upper end of the simulated a50's interval (empty where not simulated)",
+    },
+    "prediction_check": {"chain_length": "groups passed: survival compared at group chain_length - 1"},
+    "prediction_cost": {
+        "chain_length": "groups of the chain in the full sweep (empty for the kernels)",
+        "trials": "single-group trials of the kernels, or chain trials of the full sweep",
+    },
 }
 DATATYPES = {"i": "integer", "u": "integer", "f": "double", "b": "boolean"}
 
