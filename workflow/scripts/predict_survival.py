@@ -33,8 +33,7 @@ cost = markov.cost_table(
     chain_lengths=sm.params.chain_lengths,
     timing_trials=sm.params.timing_trials,
     seed=sm.params.seed,
-    a=int(ds.a_in.max()),
-    sigma=float(ds.sigma_in.min()),
+    sweep_starts=[(int(ds.a_in.max()), float(ds.sigma_in.min())), (int(ds.a_in.min()), float(ds.sigma_in.max()))],
 )
 for name, frame in {"survival": survival, "threshold": threshold, "check": check, "cost": cost}.items():
     write_csv(frame, sm.output[name])

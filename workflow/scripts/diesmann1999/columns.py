@@ -66,8 +66,18 @@ COLUMNS = {
         "1",
         "mean |dp| an exact prediction would show from the binomial noise of the simulated trials alone",
     ),
+    "a50_within": (
+        "1",
+        "at the simulated chain length: sigma values at which a50_predicted lies in the simulated interval",
+    ),
+    "a50_shift": ("spikes", "at the simulated chain length: mean of a50_predicted - a50_simulated over sigma"),
     "what": ("", "what was simulated: one transition kernel, all of them, or the full sweep of the chain"),
-    "cpu_s": ("s", "CPU time of the simulations (and packet extraction), one thread"),
+    "cpu_s": (
+        "s",
+        "CPU time of the simulations and packet extraction, one thread: seconds per trial timed in one"
+        " process for every row, times the trials",
+    ),
+    "job_cpu_s": ("s", "CPU time the kernel's own simulation job measured (empty for the full sweep)"),
     "ratio_to_prediction": ("1", "cpu_s over the CPU time of all the kernels"),
     # normalization study
     "convention": ("", "normalization convention of the alpha kernel (docs/kernels.md)"),

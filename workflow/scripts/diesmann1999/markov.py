@@ -299,14 +299,17 @@ def chain_survival_by_length(ds, min_size: float) -> np.ndarray:
 def predict(kernels: dict, ds, *, chain_lengths, particles: int, seed: int, min_fraction: float, confidence: float):
     """The prediction's tables from the kernels (kind -> Kernel) and the simulated sweep `ds`.
 
-    * survival: chain_length, a, sigma, p_predicted, p_simulated (NaN where not simulated), for
-      every integer a from the sweep's smallest to its largest, at each of its sigma, for every chain
-      length asked for and the simulated one (p_simulated: the sweep's points at its chain length);
-    * threshold: chain_length, sigma, a50_predicted (on a 1-spike grid of starts) and, at the
-      simulated chain length, the simulated a50 with its interval and whether the prediction lies in it;
-    * check: per kernel set and chain length 1..n_groups, mean |p_predicted - p_simulated| over the
-      grid, the mean |dp| exact predictions would show from the simulated trials' binomial noise alone,
-      and the mean signed dp.
+    Starts: every integer a from the sweep's smallest to its largest, at each of its sigma.
+
+    * survival: chain_length, a, sigma, p_predicted, p_simulated (NaN where not simulated: off the
+      sweep's grid or at another chain length than the simulated one), for every chain length asked
+      for and the simulated one;
+    * threshold: chain_length, sigma, a50_predicted (where the 1-spike curve crosses 0.5) and, at
+      the simulated chain length, the simulated a50 with its interval and whether the prediction lies in it;
+    * check: per kernel set (KERNEL_SETS) and chain length 1..n_groups, over the sweep's grid: mean
+      |p_predicted - p_simulated|, mean signed dp, the mean |dp| exact predictions would show from the
+      simulated trials' binomial noise alone; at the simulated length also at how many sigma the
+      predicted a50 lies in the simulated interval and the mean a50 shift (predicted - simulated).
     """
     import pandas as pd
 
@@ -315,72 +318,78 @@ def predict(kernels: dict, ds, *, chain_lengths, particles: int, seed: int, min_
     n_groups = ds.sizes["group"]
     group_size = int(json.loads(ds.attrs["params"])["group_size"])
     min_size = min_fraction * group_size
-    lengths = sorted({int(k) for k in chain_lengths})
-    longest = max([*lengths, n_groups])
+    lengths = sorted({*(int(k) for k in chain_lengths), n_groups})
     a_grid = ds.a_in.values.astype(int)
     sigma_grid = ds.sigma_in.values.astype(float)
-    trials = ds.sizes["trial"]
     simulated = chain_survival_by_length(ds, min_size)  # (a, sigma, k)
-
-    # Starts: every integer a from the smallest to the largest of the grid, at every sigma of the grid.
+    sim_threshold = threshold_table(survival_table(ds, min_fraction, confidence)).set_index("sigma").reindex(sigma_grid)
     a_fine = np.arange(a_grid.min(), a_grid.max() + 1)
     starts_a, starts_s = np.meshgrid(a_fine, sigma_grid, indexing="ij")
-    full = [kernels[kind] for kind in KERNEL_SETS["full"]]
-    fine = survival_curve(full, starts_a, starts_s, longest, min_size, particles, seed)
-    fine = fine.reshape(a_fine.size, sigma_grid.size, longest)
-    on_grid = fine[np.searchsorted(a_fine, a_grid)]  # (a, sigma, k)
+    on_grid = np.searchsorted(a_fine, a_grid)
 
-    where = {int(a): i for i, a in enumerate(a_grid)}
+    def curves(kinds, n_steps, stream):
+        out = survival_curve(
+            [kernels[kind] for kind in kinds], starts_a, starts_s, n_steps, min_size, particles, stream
+        )
+        return out.reshape(a_fine.size, sigma_grid.size, n_steps)  # (a_fine, sigma, k)
+
+    def a50s(curve, k):
+        return np.array([_crossing(a_fine, curve[:, j, k - 1]) for j in range(sigma_grid.size)])
+
+    def inside(a50):
+        return (sim_threshold.a50_low.values <= a50) & (a50 <= sim_threshold.a50_high.values)
+
+    fine = curves(KERNEL_SETS["full"], lengths[-1], seed)
+    row_of = {int(a): i for i, a in enumerate(a_grid)}  # the sweep's grid need not be sorted
     rows = []
-    for k in sorted({*lengths, n_groups}):
+    for k in lengths:
         for i, a in enumerate(a_fine):
             for j, sigma in enumerate(sigma_grid):
-                measured = k == n_groups and int(a) in where
+                here = k == n_groups and int(a) in row_of
+                observed = simulated[row_of[int(a)], j, k - 1] if here else math.nan
                 rows.append(
                     {
                         "chain_length": k,
                         "a": int(a),
                         "sigma": float(sigma),
                         "p_predicted": float(fine[i, j, k - 1]),
-                        "p_simulated": float(simulated[where[int(a)], j, k - 1]) if measured else math.nan,
+                        "p_simulated": float(observed),
                     }
                 )
     survival = pd.DataFrame(rows)
 
-    a_mesh, s_mesh = np.meshgrid(a_grid, sigma_grid, indexing="ij")
-    sim_threshold = threshold_table(survival_table(ds, min_fraction, confidence)).set_index("sigma")
-    rows = []
-    for k in sorted({*lengths, n_groups}):
-        for j, sigma in enumerate(sigma_grid):
-            a50 = _crossing(a_fine, fine[:, j, k - 1])
-            row = {"chain_length": k, "sigma": float(sigma), "a50_predicted": a50}
-            sim = sim_threshold.loc[sigma] if k == n_groups else None
-            row["a50_simulated"] = float(sim.a50) if sim is not None else math.nan
-            row["a50_low"] = float(sim.a50_low) if sim is not None else math.nan
-            row["a50_high"] = float(sim.a50_high) if sim is not None else math.nan
-            row["within"] = bool(sim is not None and sim.a50_low <= a50 <= sim.a50_high)
-            rows.append(row)
-    threshold = pd.DataFrame(rows)
+    frames = []
+    for k in lengths:
+        frame = pd.DataFrame({"chain_length": k, "sigma": sigma_grid, "a50_predicted": a50s(fine, k)})
+        for column in ("a50_simulated", "a50_low", "a50_high"):
+            frame[column] = sim_threshold[column.replace("_simulated", "")].values if k == n_groups else math.nan
+        frame["within"] = pd.array(
+            inside(frame.a50_predicted.values) if k == n_groups else [pd.NA] * len(frame), "boolean"
+        )
+        frames.append(frame)
+    threshold = pd.concat(frames, ignore_index=True)
 
     rows = []
     for offset, (name, kinds) in enumerate(KERNEL_SETS.items()):
-        curve = on_grid if name == "full" else None
-        if curve is None:
-            curve = survival_curve(
-                [kernels[kind] for kind in kinds], a_mesh, s_mesh, n_groups, min_size, particles, seed + 1 + offset
-            ).reshape(a_grid.size, sigma_grid.size, n_groups)
+        curve = fine if name == "full" else curves(kinds, n_groups, seed + 1 + offset)
         for k in range(1, n_groups + 1):
-            predicted, observed = curve[..., k - 1], simulated[..., k - 1]
-            rows.append(
-                {
-                    "kernels": name,
-                    "chain_length": k,
-                    "mean_abs_dp": float(np.abs(predicted - observed).mean()),
-                    "mean_dp": float((predicted - observed).mean()),
-                    "noise_abs_dp": float(binomial_mean_abs_deviation(np.clip(predicted, 0, 1), trials).mean()),
-                }
-            )
+            predicted, observed = curve[on_grid, :, k - 1], simulated[..., k - 1]
+            row = {
+                "kernels": name,
+                "chain_length": k,
+                "mean_abs_dp": float(np.abs(predicted - observed).mean()),
+                "mean_dp": float((predicted - observed).mean()),
+                "noise_abs_dp": float(binomial_mean_abs_deviation(predicted, ds.sizes["trial"]).mean()),
+                "a50_within": pd.NA,
+                "a50_shift": math.nan,
+            }
+            if k == n_groups:
+                a50 = a50s(curve, k)
+                row["a50_within"] = int(inside(a50).sum())
+                row["a50_shift"] = float(np.nanmean(a50 - sim_threshold.a50.values))
+            rows.append(row)
     check = pd.DataFrame(rows)
+    check["a50_within"] = check["a50_within"].astype("Int64")
     return survival, threshold, check
 
 
@@ -395,52 +404,83 @@ def binomial_mean_abs_deviation(p, n: int) -> np.ndarray:
     return (pmf * np.abs(x[None, :] / n - p.ravel()[:, None])).sum(axis=1).reshape(p.shape)
 
 
-def chain_trial_seconds(model, n_groups: int, trials: int, seed: int, a: int, sigma: float) -> float:
+def chain_trial_seconds(model, n_groups: int, trials: int, seed: int, starts) -> float:
     """CPU seconds per trial of a chain of n_groups (simulation and packet extraction, one thread),
-    its t_stop lengthened (or shortened) by delay per group beyond model.n_groups."""
+    mean over `trials` trials at each start packet (a, sigma) of `starts`; its t_stop lengthened (or
+    shortened) by one delay per group more (or fewer) than model.n_groups."""
     from simcore.network import simulate_chain
     from simcore.packets import extract_packets
 
     t_stop = max(model.t0 + model.delay, model.t_stop + (n_groups - model.n_groups) * model.delay)
     params = model.replace(n_groups=int(n_groups), t_stop=t_stop)
+    a, sigma = starts[0]
     extract_packets(simulate_chain(params, a, sigma, 1, seed, threads=1), params)  # compile and warm up
     started = time.process_time()
-    extract_packets(simulate_chain(params, a, sigma, trials, seed, threads=1), params)
-    return (time.process_time() - started) / trials
+    for a, sigma in starts:
+        extract_packets(simulate_chain(params, a, sigma, trials, seed, threads=1), params)
+    return (time.process_time() - started) / (trials * len(starts))
+
+
+def kernel_trial_seconds(model, kind: str, sigma_max: float, trials: int, seed: int, starts) -> float:
+    """CPU seconds per single-group trial of the kernel `kind` (as simulate_kernel runs it), mean
+    over `trials` trials at each input packet (a, sigma) of `starts`."""
+    params, rate = kernel_setup(model, kind, sigma_max)
+    a, sigma = starts[0]
+    simulate_cell(params, a, sigma, 1, seed, rate, threads=1)  # compile and warm up
+    started = time.process_time()
+    for a, sigma in starts:
+        simulate_cell(params, a, sigma, trials, seed, rate, threads=1)
+    return (time.process_time() - started) / (trials * len(starts))
 
 
 def cost_table(
-    kernel_files: dict, model, *, points: int, trials: int, chain_lengths, timing_trials: int, seed: int, a, sigma
+    kernel_files: dict, model, *, points: int, trials: int, chain_lengths, timing_trials: int, seed: int, sweep_starts
 ):
-    """CPU cost: each kernel (measured by its job) and, per chain length, the full sweep of `points`
-    x `trials` (CPU seconds per chain trial measured here on `timing_trials` trials, times the trials)."""
+    """CPU cost of each kernel and, per chain length, of the full sweep of `points` x `trials`.
+
+    Both are timed here, in one process, one thread, under the same load: CPU seconds per trial on
+    `timing_trials` trials at two corners of each grid (the largest a at the smallest sigma, the
+    smallest a at the largest sigma; `sweep_starts` for the sweep), times the trials.
+    ``job_cpu_s``: what each kernel's own job measured (other jobs may have run beside it)."""
     import pandas as pd
 
     rows = []
     for kind, ds in kernel_files.items():
+        a_values, sigma_values = ds.a_in.values, ds.sigma_in.values
+        corners = [(int(a_values[-1]), float(sigma_values[0])), (int(a_values[0]), float(sigma_values[-1]))]
+        per_trial = kernel_trial_seconds(model, kind, float(sigma_values.max()), timing_trials, seed, corners)
+        n = int(ds.sizes["a_in"] * ds.sizes["sigma_in"] * ds.sizes["trial"])
         rows.append(
             {
                 "what": f"kernel {kind}",
                 "chain_length": math.nan,
-                "trials": int(ds.sizes["a_in"] * ds.sizes["sigma_in"] * ds.sizes["trial"]),
-                "cpu_s": float(ds.attrs["cpu_seconds"]),
+                "trials": n,
+                "cpu_s": per_trial * n,
+                "job_cpu_s": float(ds.attrs["cpu_seconds"]),
             }
         )
-    kernel_cpu = sum(row["cpu_s"] for row in rows)
+    kernels = pd.DataFrame(rows)
     rows.append(
         {
             "what": "prediction (all kernels)",
             "chain_length": math.nan,
-            "trials": sum(r["trials"] for r in rows),
-            "cpu_s": kernel_cpu,
+            "trials": int(kernels.trials.sum()),
+            "cpu_s": float(kernels.cpu_s.sum()),
+            "job_cpu_s": float(kernels.job_cpu_s.sum()),
         }
     )
     for k in sorted({int(k) for k in chain_lengths} | {model.n_groups}):
-        per_trial = chain_trial_seconds(model, k, timing_trials, seed, a, sigma)
+        per_trial = chain_trial_seconds(model, k, timing_trials, seed, sweep_starts)
         rows.append(
-            {"what": "full sweep", "chain_length": k, "trials": points * trials, "cpu_s": per_trial * points * trials}
+            {
+                "what": "full sweep",
+                "chain_length": k,
+                "trials": points * trials,
+                "cpu_s": per_trial * points * trials,
+                "job_cpu_s": math.nan,
+            }
         )
     frame = pd.DataFrame(rows)
-    frame["ratio_to_prediction"] = frame.cpu_s / kernel_cpu if kernel_cpu > 0 else math.nan
+    frame["ratio_to_prediction"] = frame.cpu_s / float(kernels.cpu_s.sum())
     frame["chain_length"] = frame["chain_length"].astype("Int64")
     return frame
