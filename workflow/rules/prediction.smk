@@ -40,10 +40,12 @@ if PREDICTION["enabled"]:
             threshold="results/tables/predicted_threshold.csv",
             check="results/tables/prediction_check.csv",
             cost="results/tables/prediction_cost.csv",
+            steps="results/tables/prediction_steps.csv",
             survival_columns="results/tables/predicted_survival.csv-metadata.json",
             threshold_columns="results/tables/predicted_threshold.csv-metadata.json",
             check_columns="results/tables/prediction_check.csv-metadata.json",
             cost_columns="results/tables/prediction_cost.csv-metadata.json",
+            steps_columns="results/tables/prediction_steps.csv-metadata.json",
         log:
             "logs/prediction/predict.log",
         threads: 1
@@ -66,6 +68,7 @@ if PREDICTION["enabled"]:
             threshold=rules.predict_survival.output.threshold,
             check=rules.predict_survival.output.check,
             cost=rules.predict_survival.output.cost,
+            steps=rules.predict_survival.output.steps,
             simulated=rules.analysis.output.survival,
         output:
             png=report(

@@ -8,5 +8,7 @@ import pandas as pd  # noqa: E402
 from diesmann1999.prediction_figure import prediction  # noqa: E402
 
 sm = snakemake  # noqa: F821
-tables = {name: pd.read_csv(sm.input[name]) for name in ("survival", "threshold", "check", "cost", "simulated")}
+tables = {
+    name: pd.read_csv(sm.input[name]) for name in ("survival", "threshold", "check", "cost", "steps", "simulated")
+}
 prediction(**tables, output=sm.output.png)

@@ -35,8 +35,11 @@ cost = markov.cost_table(
     seed=sm.params.seed,
     sweep_starts=[(int(ds.a_in.max()), float(ds.sigma_in.min())), (int(ds.a_in.min()), float(ds.sigma_in.max()))],
 )
-for name, frame in {"survival": survival, "threshold": threshold, "check": check, "cost": cost}.items():
+steps = markov.step_table(kernels, ds, min_fraction=sm.params.min_fraction, seed=sm.params.seed)
+tables = {"survival": survival, "threshold": threshold, "check": check, "cost": cost, "steps": steps}
+for name, frame in tables.items():
     write_csv(frame, sm.output[name])
 print(check[check.kernels == "full"].to_string(index=False))
 print(threshold.to_string(index=False))
+print(steps.to_string(index=False))
 print(cost.to_string(index=False))

@@ -71,6 +71,12 @@ COLUMNS = {
         "at the simulated chain length: sigma values at which a50_predicted lies in the simulated interval",
     ),
     "a50_shift": ("spikes", "at the simulated chain length: mean of a50_predicted - a50_simulated over sigma"),
+    "group": ("1", "group index along the chain (0 receives the input packet)"),
+    "steps": ("1", "group-to-group steps of the simulated chain into this group that start near the threshold"),
+    "a_simulated": ("spikes", "mean size of the packet the group emitted in the simulated chain"),
+    "a_predicted": ("spikes", "mean size of the packet the kernel emits from the same input packets"),
+    "alive_simulated": ("1", "fraction of those packets with at least min_fraction * group_size spikes (chain)"),
+    "alive_predicted": ("1", "the same fraction of the kernel's packets"),
     "what": ("", "what was simulated: one transition kernel, all of them, or the full sweep of the chain"),
     "cpu_s": (
         "s",
@@ -128,6 +134,10 @@ TABLES = {
     "predicted_threshold": {
         "a50_low": "lower end of the simulated a50's interval (empty where not simulated)",
         "a50_high": "upper end of the simulated a50's interval (empty where not simulated)",
+    },
+    "prediction_steps": {
+        "group": "the group that receives the packet (0: the input packet)",
+        "kernel": "transition kernel: first (group 0), second (group 1) or later (groups 2, 3, ...)",
     },
     "prediction_check": {"chain_length": "groups passed: survival compared at group chain_length - 1"},
     "prediction_cost": {

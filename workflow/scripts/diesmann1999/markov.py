@@ -393,6 +393,53 @@ def predict(kernels: dict, ds, *, chain_lengths, particles: int, seed: int, min_
     return survival, threshold, check
 
 
+def step_table(kernels: dict, ds, *, min_fraction: float, seed: int, draws: int = 20, band=(0.3, 0.8)):
+    """The chain's own group-to-group steps against each kernel's one-step map, per group.
+
+    For every step of every trial into group g (from the input packet for g = 0) that starts from a
+    live packet of band[0] to band[1] times group_size spikes (near the threshold, where a packet's
+    fate is decided), each kernel draws `draws` successors of the same input (a, sigma). Rows
+    (group, kernel): steps, mean a of the packet group g emitted (simulated) and the kernel's mean,
+    and the fraction of emitted packets with >= min_fraction * group_size spikes (both)."""
+    import pandas as pd
+
+    group_size = int(json.loads(ds.attrs["params"])["group_size"])
+    a = ds.a_out.values.astype(float)
+    s = ds.sigma_out.values
+    shape = a[..., :1].shape
+    a_all = np.concatenate([np.broadcast_to(ds.a_in.values[:, None, None, None], shape).astype(float), a], axis=-1)
+    s_all = np.concatenate([np.broadcast_to(ds.sigma_in.values[None, :, None, None], shape).astype(float), s], axis=-1)
+    generator = np.random.Generator(np.random.SFC64(np.random.SeedSequence(int(seed), spawn_key=(PARTICLES, 1))))
+    rows = []
+    for g in range(a.shape[-1]):
+        start_a, start_s = a_all[..., g].ravel(), s_all[..., g].ravel()
+        next_a = a_all[..., g + 1].ravel()
+        keep = (start_a >= band[0] * group_size) & (start_a <= band[1] * group_size) & np.isfinite(start_s)
+        for kind in KINDS:
+            if keep.any():
+                predicted, _ = step(
+                    kernels[kind], np.repeat(start_a[keep], draws), np.repeat(start_s[keep], draws), generator
+                )
+            else:
+                predicted = np.zeros(0)
+            rows.append(
+                {
+                    "group": g,
+                    "kernel": kind,
+                    "steps": int(keep.sum()),
+                    "a_simulated": float(next_a[keep].mean()) if keep.any() else math.nan,
+                    "a_predicted": float(predicted.mean()) if keep.any() else math.nan,
+                    "alive_simulated": float((next_a[keep] >= min_fraction * group_size).mean())
+                    if keep.any()
+                    else math.nan,
+                    "alive_predicted": float((predicted >= min_fraction * group_size).mean())
+                    if keep.any()
+                    else math.nan,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def binomial_mean_abs_deviation(p, n: int) -> np.ndarray:
     """E|X/n - p| for X ~ Binomial(n, p), elementwise: the mean |dp| of an exact prediction against
     n simulated trials."""
