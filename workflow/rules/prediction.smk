@@ -74,7 +74,7 @@ if PREDICTION["enabled"]:
             png=report(
                 "results/figures/prediction.png",
                 caption="../report/prediction.rst",
-                category="7. Markov prediction",
+                category="8. Markov prediction",
             ),
             pdf="results/figures/prediction.pdf",
         log:
