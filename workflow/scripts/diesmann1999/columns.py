@@ -58,7 +58,7 @@ COLUMNS = {
     ),
     "a50_predicted": ("spikes", "threshold packet predicted from the kernels (linear interpolation on 1-spike steps)"),
     "a50_simulated": ("spikes", "threshold packet of the simulated chain (empty where not simulated)"),
-    "within": ("", "whether a50_predicted lies in [a50_low, a50_high] of the simulated chain"),
+    "within": ("1", "whether a50_predicted lies in [a50_low, a50_high] of the simulated chain (true/false)"),
     "kernels": ("", "kernel set: which kernel drives group 0, group 1 and the later groups (docs/model.md section 15)"),
     "mean_abs_dp": ("1", "mean |p_predicted - p_simulated| over the sweep's (a, sigma) grid"),
     "mean_dp": ("1", "mean p_predicted - p_simulated over the grid (> 0: the prediction survives more)"),
