@@ -20,6 +20,7 @@ include: "workflow/rules/analysis.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/normalization.smk"
 include: "workflow/rules/nest.smk"
+include: "workflow/rules/prediction.smk"
 include: "workflow/rules/report.smk"
 
 

@@ -40,6 +40,7 @@ FIGURES = {
     "results/normalization/issue577.png",
     "results/normalization/survival.png",
     "results/normalization/threshold_vs_psp.png",
+    "results/figures/prediction.png",
 }
 TABLES = {
     "results/report/configuration.html",

@@ -55,6 +55,7 @@ EVERY = set(SCHEMA["x-rules"])
 STUDY_SWITCHES = {
     "bifurcation.enabled": EVERY | {"all"} if EVERY else set(),
     "normalization.enabled": EVERY | {"all"} if EVERY else set(),
+    "prediction.enabled": EVERY | {"all"} if EVERY else set(),
     "nest_crosscheck.enabled": EVERY | {"nest_crosscheck", "figure_nest_crosscheck", "all"},
 }
 # More changes than one per key: the other direction of keys that add files, and a key that empties a figure.

@@ -144,4 +144,6 @@ def all_outputs():
         ]
     if config["nest_crosscheck"]["enabled"]:
         outputs += [*rules.nest_crosscheck.output, *rules.figure_nest_crosscheck.output]
+    if config["prediction"]["enabled"]:
+        outputs += [*rules.predict_survival.output, *rules.figure_prediction.output]  # rules/prediction.smk
     return outputs

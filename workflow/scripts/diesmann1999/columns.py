@@ -46,6 +46,45 @@ COLUMNS = {
     "attractor_a": ("spikes", "packet size of the attractor (last 3 groups of surviving trials)"),
     "attractor_sigma": ("ms", "temporal spread of the attractor"),
     "p_survival_max": ("1", "highest survival probability on this group size's grid"),
+    # Markov prediction (diesmann1999.markov)
+    "chain_length": (
+        "groups",
+        "number of groups k the packet has to pass (survival: group k-1's packet is large enough)",
+    ),
+    "p_predicted": ("1", "survival probability after chain_length groups predicted from the transition kernels"),
+    "p_simulated": (
+        "1",
+        "survival probability of the simulated chain at this point and chain length (empty where not simulated)",
+    ),
+    "a50_predicted": ("spikes", "threshold packet predicted from the kernels (linear interpolation on 1-spike steps)"),
+    "a50_simulated": ("spikes", "threshold packet of the simulated chain (empty where not simulated)"),
+    "within": ("1", "whether a50_predicted lies in [a50_low, a50_high] of the simulated chain (true/false)"),
+    "kernels": ("", "kernel set: which kernel drives group 0, group 1 and the later groups (docs/model.md section 15)"),
+    "mean_abs_dp": ("1", "mean |p_predicted - p_simulated| over the sweep's (a, sigma) grid"),
+    "mean_dp": ("1", "mean p_predicted - p_simulated over the grid (> 0: the prediction survives more)"),
+    "noise_abs_dp": (
+        "1",
+        "mean |dp| an exact prediction would show from the binomial noise of the simulated trials alone",
+    ),
+    "a50_within": (
+        "1",
+        "at the simulated chain length: sigma values at which a50_predicted lies in the simulated interval",
+    ),
+    "a50_shift": ("spikes", "at the simulated chain length: mean of a50_predicted - a50_simulated over sigma"),
+    "group": ("1", "group index along the chain (0 receives the input packet)"),
+    "steps": ("1", "group-to-group steps of the simulated chain into this group that start near the threshold"),
+    "a_simulated": ("spikes", "mean size of the packet the group emitted in the simulated chain"),
+    "a_predicted": ("spikes", "mean size of the packet the kernel emits from the same input packets"),
+    "alive_simulated": ("1", "fraction of those packets with at least min_fraction * group_size spikes (chain)"),
+    "alive_predicted": ("1", "the same fraction of the kernel's packets"),
+    "what": ("", "what was simulated: one transition kernel, all of them, or the full sweep of the chain"),
+    "cpu_s": (
+        "s",
+        "CPU time of the simulations and packet extraction, one thread: seconds per trial timed in one"
+        " process for every row, times the trials",
+    ),
+    "job_cpu_s": ("s", "CPU time the kernel's own simulation job measured (empty for the full sweep)"),
+    "ratio_to_prediction": ("1", "cpu_s over the CPU time of all the kernels"),
     # normalization study
     "convention": ("", "normalization convention of the alpha kernel (docs/kernels.md)"),
     "ode": ("", "the convention's synapse equations"),
@@ -92,6 +131,19 @@ TABLES = {
     "fixed_points": {"a": "packet size of the fixed point", "sigma": "temporal spread of the fixed point"},
     "threshold": {"sigma": "temporal spread (sd) of the input packet"},
     "bifurcation": {"sigma": "temporal spread of the input packet at which a50 is measured"},
+    "predicted_threshold": {
+        "a50_low": "lower end of the simulated a50's interval (empty where not simulated)",
+        "a50_high": "upper end of the simulated a50's interval (empty where not simulated)",
+    },
+    "prediction_steps": {
+        "group": "the group that receives the packet (0: the input packet)",
+        "kernel": "transition kernel: first (group 0), second (group 1) or later (groups 2, 3, ...)",
+    },
+    "prediction_check": {"chain_length": "groups passed: survival compared at group chain_length - 1"},
+    "prediction_cost": {
+        "chain_length": "groups of the chain in the full sweep (empty for the kernels)",
+        "trials": "single-group trials of the kernels, or chain trials of the full sweep",
+    },
 }
 DATATYPES = {"i": "integer", "u": "integer", "f": "double", "b": "boolean"}
 

@@ -132,15 +132,17 @@ def validate_config(config: dict) -> dict:
         off_grid = [s for s in nest["sigma"] if s not in grid["sigma"]]
         if off_grid:
             raise ConfigError(f"config key nest_crosscheck.sigma: {off_grid[0]} is not on grid.sigma")
-    for section in ("bifurcation", "normalization"):
-        required = {"bifurcation": ("group_sizes", "a", "sigma", "trials"), "normalization": ("a", "sigma", "trials")}[
-            section
-        ]
+    for section in ("bifurcation", "normalization", "prediction"):
+        required = {
+            "bifurcation": ("group_sizes", "a", "sigma", "trials"),
+            "normalization": ("a", "sigma", "trials"),
+            "prediction": ("a", "sigma", "trials"),
+        }[section]
         if config[section].get("enabled"):
             missing = [k for k in required if k not in config[section]]
             if missing:
                 raise ConfigError(f"config key {section}.{missing[0]}: required when {section}.enabled is true")
-            for sigma in config[section]["sigma"]:
+            for sigma in config[section]["sigma"] if section != "prediction" else ():  # the kernels move t0
                 if sigma > 0 and model.t0 < 3 * sigma:
                     raise ConfigError(f"config key {section}.sigma: sigma = {sigma} ms needs t0 >= {3 * sigma} ms")
     return config
