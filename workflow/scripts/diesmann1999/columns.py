@@ -26,6 +26,28 @@ COLUMNS = {
     ),
     "a50_low": ("spikes", "lower end of a50's interval: where the upper confidence limit crosses 0.5"),
     "a50_high": ("spikes", "upper end of a50's interval: where the lower confidence limit crosses 0.5"),
+    "a50_fit": (
+        "spikes",
+        "threshold packet from the maximum-likelihood probit fit to the survival counts at this sigma,"
+        " P(a) = Phi((a - a50_fit) * slope_fit * sqrt(2 pi)); empty if no fit exists (no trial or every"
+        " trial survived, the counts are separated, or a50_fit is outside the simulated range of a;"
+        " the job's log says which)",
+    ),
+    "a50_fit_low": (
+        "spikes",
+        "lower end of a50_fit's profile-likelihood interval (level: config survival.confidence);"
+        " empty if not bounded within the simulated range of a",
+    ),
+    "a50_fit_high": ("spikes", "upper end of a50_fit's profile-likelihood interval; empty if not bounded"),
+    "slope_fit": (
+        "1/spikes",
+        "slope dP/da of the fitted probit curve at a50_fit (1 / (s sqrt(2 pi)) for P = Phi((a - a50_fit) / s))",
+    ),
+    "slope_fit_low": ("1/spikes", "lower end of slope_fit's profile-likelihood interval (0: a flat curve fits)"),
+    "slope_fit_high": (
+        "1/spikes",
+        "upper end of slope_fit's profile-likelihood interval; empty if above 1000 times slope_fit",
+    ),
     "window": ("", "packet-window setting (config key window_variants; 'default' is the model's)"),
     "system": ("", "simulator that produced the spikes"),
     # transmission function
