@@ -97,7 +97,7 @@ def separated(a, k, n) -> str:
     if fails.max() <= survives.min():
         return f"the counts are separated at a = {fails.max():g} (survival jumps from 0 to 1 within one grid step)"
     if survives.max() <= fails.min():
-        return "survival falls with a"
+        return "survival falls with a (separated)"
     return ""
 
 
@@ -114,7 +114,7 @@ def fit_threshold(a, survived, trials, confidence: float = 0.95) -> Fit:
     x = (a - centre) / scale
     (b0, b1), best = _maximise(np.column_stack([np.ones_like(x), x]), np.zeros_like(x), k, n, [0.0, 1.0])
     if b1 <= 0:
-        return Fit(reason="survival does not rise with a")
+        return Fit(reason="survival falls with a (fitted slope <= 0)")
     b = b1 / scale  # 1 / s
     a50 = centre - b0 / b1 * scale
     if not a.min() <= a50 <= a.max():
