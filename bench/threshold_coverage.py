@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "workflow" / "scripts")]
 
 from machine import describe  # noqa: E402
+
 from diesmann1999.analysis import survival_rows, threshold_table  # noqa: E402
 from diesmann1999.psychometric import SQRT_2PI  # noqa: E402
 
