@@ -8,12 +8,13 @@ likelihood with the binomial probit model
 so a50 is where P = 0.5 and the slope of the curve there is dP/da = 1 / (s sqrt(2 pi)). The
 intervals of a50 and of the slope are profile-likelihood (likelihood-ratio) intervals: the values
 whose profile deviance 2 (l_max - l_profile) is at most the chi-square(1) quantile of the
-confidence level. The fit is made in the canonical form eta = b (a - a50), b = 1 / s, in which the
-log-likelihood is concave: every maximisation (the joint fit, and the profiles over b at fixed a50
-and over a50 at fixed b) is Newton's method with step halving.
+confidence level. The log-likelihood is concave in the linear predictor eta = c + b a (b = 1 / s),
+and so in (c, b), in b at fixed a50 (eta = b (a - a50)) and in c at fixed b: each maximisation (the
+joint fit, and the profiles of a50 and of the slope) is Newton's method with step halving.
 
-No fit exists when the counts are separable (no a above which every trial survives and below which
-none does may exist, or the maximum likelihood is at s = 0); then `fit_threshold` says why.
+No fit exists when no trial survives, every trial does, or the counts are separated: every trial
+dies below some a and survives above it, at most one a having both (the likelihood then grows
+without bound as s -> 0). `fit_threshold` then says why.
 """
 
 from __future__ import annotations
@@ -94,8 +95,10 @@ def separated(a, k, n) -> str:
     if not np.any(k < n):
         return "every trial survived at every a"
     fails, survives = a[k < n], a[k > 0]
-    if fails.max() <= survives.min():
-        return f"the counts are separated at a = {fails.max():g} (survival jumps from 0 to 1 within one grid step)"
+    if fails.max() == survives.min():
+        return f"the counts are separated: only a = {fails.max():g} has trials that survive and trials that die"
+    if fails.max() < survives.min():
+        return f"the counts are separated: no trial survives at a <= {fails.max():g}, every trial at a >= {survives.min():g}"
     if survives.max() <= fails.min():
         return "survival falls with a (separated)"
     return ""
