@@ -132,7 +132,7 @@ def fit_threshold(a, survived, trials, confidence: float = 0.95) -> Fit:
         return 2 * (best - value)
 
     def deviance_b(t):  # profile over a50 at b = t (eta = t (a - centre) + c)
-        _, value = _maximise(np.ones((len(a), 1)), t * (a - centre), k, n, [b * (centre - a50)])
+        _, value = _maximise(np.ones((len(a), 1)), t * (a - centre), k, n, [t * (centre - a50)])
         return 2 * (best - value)
 
     step = 1 / b
