@@ -11,7 +11,7 @@ from diesmann1999.files import open_sweep, write_csv  # noqa: E402
 sm = snakemake  # noqa: F821
 ds = open_sweep(sm.input[0])
 survival = analysis.survival_table(ds, sm.params.min_fraction, sm.params.confidence)
-threshold = analysis.threshold_table(survival)
+threshold = analysis.threshold_table(survival, sm.params.confidence)
 a_max = max(110.0, float(ds.a_in.max()) + 10)
 s_max = max(3.0, float(ds.sigma_in.max()))
 flow = analysis.flow_field(ds, np.linspace(0, a_max, 23), np.linspace(0, s_max, 16))

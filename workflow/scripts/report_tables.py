@@ -140,21 +140,31 @@ def survival_page(survival: pd.DataFrame, confidence: float) -> str:
 
 
 def threshold_page(threshold: pd.DataFrame, confidence: float) -> str:
+    level = f"{confidence:.0%}"
     return page(
         "Threshold packet a50(σ)",
         paragraph(
-            "The packet size at which survival crosses 50 %, per σ (linear interpolation between"
-            f" grid points), and where the {confidence:.0%} confidence limits cross 50 %."
-            f" {MISSING}: no crossing within the simulated range of a."
-            " Source: results/tables/threshold.csv."
+            "The packet size at which survival crosses 50 %, per σ, estimated twice. Fitted: the"
+            " maximum-likelihood probit curve P(a) = Φ((a − a50) / s) through the survival counts, with"
+            f" {level} profile-likelihood intervals of a50 and of the slope dP/da at a50. Interpolated (a"
+            " cross-check): linear interpolation between grid points, and where the"
+            f" {level} confidence limits of P cross 50 % (a conservative interval)."
+            f" {MISSING}: no fit, no crossing within the simulated range of a, or an interval not bounded"
+            " there. Source: results/tables/threshold.csv."
         )
         + table(
             threshold,
             {
                 "sigma": ("σ [ms]", fmt("g")),
-                "a50": ("a50 [spikes]", fmt(".1f")),
-                "a50_low": ("a50, low limit [spikes]", fmt(".1f")),
-                "a50_high": ("a50, high limit [spikes]", fmt(".1f")),
+                "a50_fit": ("a50, fitted [spikes]", fmt(".1f")),
+                "a50_fit_low": (f"{level} CI, low [spikes]", fmt(".1f")),
+                "a50_fit_high": (f"{level} CI, high [spikes]", fmt(".1f")),
+                "slope_fit": ("slope at a50 [1/spike]", fmt(".3f")),
+                "slope_fit_low": (f"slope {level} CI, low", fmt(".3f")),
+                "slope_fit_high": (f"slope {level} CI, high", fmt(".3f")),
+                "a50": ("a50, interpolated [spikes]", fmt(".1f")),
+                "a50_low": ("a50 interpolated, low limit [spikes]", fmt(".1f")),
+                "a50_high": ("a50 interpolated, high limit [spikes]", fmt(".1f")),
             },
         ),
     )

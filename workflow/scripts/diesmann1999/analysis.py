@@ -6,7 +6,9 @@ Definitions (documented in docs/model.md and the report):
 * **Survival**: the last group's packet has at least ``min_fraction * group_size`` spikes.
   P(a, sigma) is the fraction of surviving trials, with a Wilson score interval.
 * **Threshold packet a50(sigma)**: where P crosses 0.5, by linear interpolation in a between grid
-  points; its interval is where the upper and lower confidence limits cross 0.5.
+  points; its interval is where the upper and lower confidence limits cross 0.5. And a50_fit: where
+  the maximum-likelihood probit curve through the counts crosses 0.5, with a profile-likelihood
+  interval (psychometric.py).
 * **Separatrix**: the boundary between the basins, estimated as the a50(sigma) curve (half of the
   trajectories starting there reach the attractor).
 * **Flow**: every group-to-group step (a_k, sigma_k) -> (a_{k+1}, sigma_{k+1}) of every trial (the
@@ -87,18 +89,34 @@ def _crossing(a_values, p_values, level: float = 0.5) -> float:
     return float("nan")
 
 
-def threshold_table(survival):
-    """DataFrame sigma, a50, a50_low, a50_high from a survival_table."""
+FIT_COLUMNS = ("a50_fit", "a50_fit_low", "a50_fit_high", "slope_fit", "slope_fit_low", "slope_fit_high")
+
+
+def threshold_table(survival, confidence: float, where: str = ""):
+    """DataFrame sigma, a50, a50_low, a50_high (interpolated) and the FIT_COLUMNS (probit fit with
+    profile-likelihood intervals, psychometric.py) from a survival_table. Why a sigma has no fit
+    is printed (to the job's log), prefixed by `where`."""
     import pandas as pd
+
+    from .psychometric import fit_threshold
 
     rows = []
     for sigma, part in survival.groupby("sigma", sort=True):
+        fit = fit_threshold(part.a, part.survived, part.trials, confidence)
+        if fit.reason:
+            print(f"{where}sigma = {sigma:g} ms: no fitted threshold (a50_fit empty): {fit.reason}")
         rows.append(
             {
                 "sigma": sigma,
                 "a50": _crossing(part.a, part.p),
                 "a50_low": _crossing(part.a, part.ci_high),
                 "a50_high": _crossing(part.a, part.ci_low),
+                "a50_fit": fit.a50,
+                "a50_fit_low": fit.a50_low,
+                "a50_fit_high": fit.a50_high,
+                "slope_fit": fit.slope,
+                "slope_fit_low": fit.slope_low,
+                "slope_fit_high": fit.slope_high,
             }
         )
     return pd.DataFrame(rows)
@@ -241,7 +259,7 @@ def window_thresholds(sim_files, params, settings: dict, min_fraction: float, co
         rows["alive"] = rows.a_last >= min_fraction * params.group_size
         counts = rows.groupby(["a", "sigma"]).alive.agg(["sum", "size"]).reset_index()
         survival = survival_rows(counts.a, counts.sigma, counts["sum"], counts["size"], confidence)
-        threshold = threshold_table(survival)
+        threshold = threshold_table(survival, confidence, where=f"window {name}: ")
         threshold.insert(0, "window", name)
         frames.append(threshold)
     return pd.concat(frames)
@@ -257,7 +275,7 @@ def bifurcation_table(sweeps, min_fraction: float, confidence: float):
     for ds in sweeps:
         size = int(json.loads(ds.attrs["params"])["group_size"])
         survival = survival_table(ds, min_fraction, confidence)
-        thresholds = threshold_table(survival)
+        thresholds = threshold_table(survival, confidence, where=f"group size {size}: ")
         threshold = thresholds.iloc[0]
         fixed = fixed_points(ds, thresholds, pd.DataFrame(), min_fraction)
         attractor = fixed[fixed.kind == "attractor"]
@@ -268,6 +286,7 @@ def bifurcation_table(sweeps, min_fraction: float, confidence: float):
                 "a50": threshold.a50,
                 "a50_low": threshold.a50_low,
                 "a50_high": threshold.a50_high,
+                **{column: threshold[column] for column in FIT_COLUMNS},
                 "attractor_a": float(attractor.a.iloc[0]) if len(attractor) else float("nan"),
                 "attractor_sigma": float(attractor.sigma.iloc[0]) if len(attractor) else float("nan"),
                 "p_survival_max": float(survival.p.max()),

@@ -26,6 +26,28 @@ COLUMNS = {
     ),
     "a50_low": ("spikes", "lower end of a50's interval: where the upper confidence limit crosses 0.5"),
     "a50_high": ("spikes", "upper end of a50's interval: where the lower confidence limit crosses 0.5"),
+    "a50_fit": (
+        "spikes",
+        "threshold packet from the maximum-likelihood probit fit to the survival counts at this sigma,"
+        " P(a) = Phi((a - a50_fit) * slope_fit * sqrt(2 pi)); empty if no fit exists (no trial or every"
+        " trial survived, the counts are separated, or a50_fit is outside the simulated range of a;"
+        " the job's log says which)",
+    ),
+    "a50_fit_low": (
+        "spikes",
+        "lower end of a50_fit's profile-likelihood interval (level: config survival.confidence);"
+        " empty if not bounded within the simulated range of a",
+    ),
+    "a50_fit_high": ("spikes", "upper end of a50_fit's profile-likelihood interval; empty if not bounded"),
+    "slope_fit": (
+        "1/spikes",
+        "slope dP/da of the fitted probit curve at a50_fit (1 / (s sqrt(2 pi)) for P = Phi((a - a50_fit) / s))",
+    ),
+    "slope_fit_low": ("1/spikes", "lower end of slope_fit's profile-likelihood interval (0: a flat curve fits)"),
+    "slope_fit_high": (
+        "1/spikes",
+        "upper end of slope_fit's profile-likelihood interval; empty if above 1000 times slope_fit",
+    ),
     "window": ("", "packet-window setting (config key window_variants; 'default' is the model's)"),
     "system": ("", "simulator that produced the spikes"),
     # transmission function
@@ -59,6 +81,10 @@ COLUMNS = {
     "a50_predicted": ("spikes", "threshold packet predicted from the kernels (linear interpolation on 1-spike steps)"),
     "a50_simulated": ("spikes", "threshold packet of the simulated chain (empty where not simulated)"),
     "within": ("1", "whether a50_predicted lies in [a50_low, a50_high] of the simulated chain (true/false)"),
+    "within_fit": (
+        "1",
+        "whether a50_predicted lies in [a50_fit_low, a50_fit_high], the fitted a50's interval (true/false)",
+    ),
     "kernels": ("", "kernel set: which kernel drives group 0, group 1 and the later groups (docs/model.md section 15)"),
     "mean_abs_dp": ("1", "mean |p_predicted - p_simulated| over the sweep's (a, sigma) grid"),
     "mean_dp": ("1", "mean p_predicted - p_simulated over the grid (> 0: the prediction survives more)"),
@@ -134,6 +160,9 @@ TABLES = {
     "predicted_threshold": {
         "a50_low": "lower end of the simulated a50's interval (empty where not simulated)",
         "a50_high": "upper end of the simulated a50's interval (empty where not simulated)",
+        "a50_fit": "the simulated chain's fitted threshold packet (probit; empty where not simulated or no fit)",
+        "a50_fit_low": "lower end of the fitted a50's profile-likelihood interval (empty where not simulated)",
+        "a50_fit_high": "upper end of the fitted a50's profile-likelihood interval (empty where not simulated)",
     },
     "prediction_steps": {
         "group": "the group that receives the packet (0: the input packet)",

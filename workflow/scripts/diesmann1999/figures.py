@@ -205,14 +205,24 @@ def state_space(ds, flow, threshold, fixed, output, min_fraction: float, traject
 
 
 def survival(table, threshold, output_curves, output_heatmap) -> None:
-    """Fig. 4: P(a) per sigma with Wilson intervals, and a heat map with the 50 % contour."""
+    """Fig. 4: P(a) per sigma with Wilson intervals and the fitted probit curve (threshold's a50_fit,
+    slope_fit; points joined by lines where there is no fit), and a heat map with the 50 % contour."""
+    from .psychometric import curve
+
     plt = _plt()
 
     fig, ax = plt.subplots(figsize=(6.2, 4.2))
     groups = list(table.groupby("sigma"))
+    fits = threshold.set_index("sigma")
+    fine = np.linspace(table.a.min(), table.a.max(), 400)
     for colour, offset, (sigma, part) in zip(_colours(len(groups)), _offsets(len(groups), table.a), groups):
         part = part.sort_values("a")
-        _interval(ax, part.a + offset, part.p, part.ci_low, part.ci_high, colour=colour, label=f"{sigma:g}")
+        fit = fits.loc[sigma] if sigma in fits.index else None
+        fitted = fit is not None and np.isfinite(fit.a50_fit)
+        ls = "none" if fitted else "-"
+        _interval(ax, part.a + offset, part.p, part.ci_low, part.ci_high, colour=colour, label=f"{sigma:g}", ls=ls)
+        if fitted:
+            ax.plot(fine, curve(fine, fit.a50_fit, fit.slope_fit), color=colour, lw=1.2, zorder=1)
     ax.axhline(0.5, color="k", lw=0.8, ls=":")
     ax.set(xlabel=A_IN, ylabel=P_SURVIVAL, ylim=(-0.03, 1.03))
     ax.legend(title=SIGMA, fontsize=7, title_fontsize=7, loc="lower right")

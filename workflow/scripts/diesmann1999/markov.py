@@ -322,7 +322,8 @@ def predict(kernels: dict, ds, *, chain_lengths, particles: int, seed: int, min_
     a_grid = ds.a_in.values.astype(int)
     sigma_grid = ds.sigma_in.values.astype(float)
     simulated = chain_survival_by_length(ds, min_size)  # (a, sigma, k)
-    sim_threshold = threshold_table(survival_table(ds, min_fraction, confidence)).set_index("sigma").reindex(sigma_grid)
+    sim_threshold = threshold_table(survival_table(ds, min_fraction, confidence), confidence, where="simulated chain: ")
+    sim_threshold = sim_threshold.set_index("sigma").reindex(sigma_grid)
     a_fine = np.arange(a_grid.min(), a_grid.max() + 1)
     starts_a, starts_s = np.meshgrid(a_fine, sigma_grid, indexing="ij")
     on_grid = np.searchsorted(a_fine, a_grid)
@@ -336,8 +337,8 @@ def predict(kernels: dict, ds, *, chain_lengths, particles: int, seed: int, min_
     def a50s(curve, k):
         return np.array([_crossing(a_fine, curve[:, j, k - 1]) for j in range(sigma_grid.size)])
 
-    def inside(a50):
-        return (sim_threshold.a50_low.values <= a50) & (a50 <= sim_threshold.a50_high.values)
+    def inside(a50, low="a50_low", high="a50_high"):
+        return (sim_threshold[low].values <= a50) & (a50 <= sim_threshold[high].values)
 
     fine = curves(KERNEL_SETS["full"], lengths[-1], seed)
     row_of = {int(a): i for i, a in enumerate(a_grid)}  # the sweep's grid need not be sorted
@@ -361,11 +362,12 @@ def predict(kernels: dict, ds, *, chain_lengths, particles: int, seed: int, min_
     frames = []
     for k in lengths:
         frame = pd.DataFrame({"chain_length": k, "sigma": sigma_grid, "a50_predicted": a50s(fine, k)})
-        for column in ("a50_simulated", "a50_low", "a50_high"):
+        for column in ("a50_simulated", "a50_low", "a50_high", "a50_fit", "a50_fit_low", "a50_fit_high"):
             frame[column] = sim_threshold[column.replace("_simulated", "")].values if k == n_groups else math.nan
-        frame["within"] = pd.array(
-            inside(frame.a50_predicted.values) if k == n_groups else [pd.NA] * len(frame), "boolean"
-        )
+        for column, ends in (("within", ("a50_low", "a50_high")), ("within_fit", ("a50_fit_low", "a50_fit_high"))):
+            frame[column] = pd.array(
+                inside(frame.a50_predicted.values, *ends) if k == n_groups else [pd.NA] * len(frame), "boolean"
+            )
         frames.append(frame)
     threshold = pd.concat(frames, ignore_index=True)
 

@@ -167,7 +167,7 @@ def propagation_tables(sweeps, min_fraction: float, confidence: float):
         name = ds.attrs["variant"]
         params = params_of(ds)
         survival = survival_table(ds, min_fraction, confidence)
-        threshold = threshold_table(survival)
+        threshold = threshold_table(survival, confidence, where=f"{name}: ")
         tags = {
             "variant": name,
             "label": label(name),
