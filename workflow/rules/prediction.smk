@@ -16,6 +16,8 @@ if PREDICTION["enabled"]:
             "logs/prediction/kernel_{kind}.log",
         wildcard_constraints:
             kind="first|second|later",
+        group:
+            "simulate"
         threads: 1
         resources:
             mem_mb=400,
