@@ -8,10 +8,12 @@ measured by simcore itself:
 * Output (spontaneous) rate and the free membrane: `simcore.background.background_stats`
   (isolated neurons; the background does not depend on w, so both columns are one measurement).
 * Threshold packet near sigma = 0: survival of packets a in --a-grid at sigma = 0 over --trials
-  trials each (the last group emits >= 50 % of its neurons' spikes in its packet window); a50 where
-  P crosses 0.5 by linear interpolation, with the 95 % Wilson band's crossings as its interval.
+  trials each (the last group emits >= 50 % of its neurons' spikes in its packet window); a50 from
+  the workflow's own threshold analysis (diesmann1999.analysis.threshold_table): the probit fit with
+  its 95 % profile-likelihood interval, and the linear interpolation with the Wilson band's
+  crossings as a cross-check.
 * Minimum group size: survival of a full packet (a = group size, sigma = 0.5 ms) for group sizes in
-  --sizes; the smallest group size where P crosses 0.5, interpolated, with its interval likewise.
+  --sizes; the group size where P crosses 0.5, by the same analysis with the group size as x.
 
 Run: `python bench/paper_numbers.py` (Markdown table) or `--json`. About 20 s of 2 cores at the
 defaults; the date, CPU and arguments are printed with the table.
@@ -20,8 +22,11 @@ defaults; the date, CPU and arguments are printed with the table.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
+import sys
+from pathlib import Path
 
 from machine import describe
 
@@ -30,40 +35,25 @@ from simcore.dataset import run_point
 from simcore.params import Params
 from simcore.psp import psp, weight_for_psp_peak
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "workflow" / "scripts"))
+from diesmann1999.analysis import survival_rows, threshold_table  # noqa: E402
+
 SEEDS_WEIGHT = 4.86
-Z95 = 1.959963984540054
+CONFIDENCE = 0.95
 
 
-def wilson(k: int, n: int) -> tuple[float, float]:
-    p = k / n
-    centre = (p + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
-    half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n**2)) / (1 + Z95**2 / n)
-    return centre - half, centre + half
-
-
-def crossing(x, p) -> float:
-    """First x where p rises through 0.5, linearly interpolated; NaN if it never does."""
-    for i in range(1, len(x)):
-        if p[i - 1] < 0.5 <= p[i]:
-            return x[i - 1] + (0.5 - p[i - 1]) / (p[i] - p[i - 1]) * (x[i] - x[i - 1])
-    return float("nan")
-
-
-def survival_curve(points, trials: int, seed: int):
-    """(x, p, low, high) for points [(x, params, a, sigma)]: fraction of trials whose last group
-    emits >= 0.5 * group_size spikes in its packet."""
-    xs, ps, lows, highs = [], [], [], []
+def survival_curve(points, trials: int, seed: int) -> dict:
+    """Threshold of x for points [(x, params, a, sigma)]: the fraction of trials whose last group
+    emits >= 0.5 * group_size spikes, analysed as the workflow analyses a survival row."""
+    xs, survivors = [], []
     for x, params, a, sigma in points:
         variables = run_point(params, a, sigma, trials, seed)[0]
         last = variables["a_out"][1][:, -1]
-        k = int((last >= 0.5 * params.group_size).sum())
-        low, high = wilson(k, trials)
-        xs.append(x), ps.append(k / trials), lows.append(low), highs.append(high)
-    return xs, ps, lows, highs
-
-
-def threshold(x, p, low, high) -> dict:
-    return {"value": crossing(x, p), "low": crossing(x, high), "high": crossing(x, low)}
+        xs.append(x), survivors.append(int((last >= 0.5 * params.group_size).sum()))
+    rows = survival_rows(xs, [0.0] * len(xs), survivors, [trials] * len(xs), CONFIDENCE)
+    with contextlib.redirect_stdout(sys.stderr):  # why a fit is missing, apart from the table or JSON
+        row = threshold_table(rows, CONFIDENCE, where="paper_numbers: ").iloc[0]
+    return {key: float(row[key]) for key in ("a50", "a50_low", "a50_high", "a50_fit", "a50_fit_low", "a50_fit_high")}
 
 
 def measure(args) -> dict:
@@ -73,24 +63,28 @@ def measure(args) -> dict:
     for name, w in weights.items():
         base = Params(w=w)
         shape = psp(base)
-        a_curve = survival_curve([(a, base, a, 0.0) for a in args.a_grid], args.trials, args.seed)
         sizes = [(size, base.replace(group_size=size), size, 0.5) for size in args.sizes]
-        size_curve = survival_curve(sizes, args.trials, args.seed)
         out["by_weight"][name] = {
             "psp_peak_mv": shape["continuous_peak_mv"],
             "psp_t_peak_ms": shape["continuous_t_peak_ms"],
             "psp_half_width_ms": shape["half_width_ms"],
-            "a50_sigma0": threshold(*a_curve),
-            "min_group_size": threshold(*size_curve),
+            "a50_sigma0": survival_curve([(a, base, a, 0.0) for a in args.a_grid], args.trials, args.seed),
+            "min_group_size": survival_curve(sizes, args.trials, args.seed),
         }
     return out
 
 
 def interval(t: dict, digits: int = 1) -> str:
-    if not math.isfinite(t["value"]):
-        return "outside the grid"
-    bounds = [f"{v:.{digits}f}" if math.isfinite(v) else "?" for v in (t["low"], t["high"])]
-    return f"{t['value']:.{digits}f} [{bounds[0]}, {bounds[1]}]"
+    """The fitted value [interval]; the interpolated one [Wilson crossings] after it."""
+
+    def one(value, low, high):
+        if not math.isfinite(value):
+            return "none on the grid"
+        bounds = [f"{v:.{digits}f}" if math.isfinite(v) else "?" for v in (low, high)]
+        return f"{value:.{digits}f} [{bounds[0]}, {bounds[1]}]"
+
+    fitted = one(t["a50_fit"], t["a50_fit_low"], t["a50_fit_high"])
+    return f"{fitted} (interpolated: {one(t['a50'], t['a50_low'], t['a50_high'])})"
 
 
 def table(result: dict, args) -> str:
@@ -130,7 +124,8 @@ def table(result: dict, args) -> str:
     lines.append(
         f"Measured {describe()}; seed {args.seed}: {args.trials} trials per point, a in {args.a_grid[0]}..{args.a_grid[-1]}, "
         f"group sizes {args.sizes[0]}..{args.sizes[-1]}, background {args.neurons} neurons x {args.duration:g} ms. "
-        "Intervals: where the 95 % Wilson band crosses 0.5."
+        "Thresholds: probit fit [95 % profile-likelihood interval] (interpolated [where the 95 % Wilson "
+        "band crosses 0.5])."
     )
     return "\n".join(lines)
 
