@@ -32,17 +32,23 @@ def write_text(text: str, path) -> None:
     write_atomically(lambda tmp: Path(tmp).write_text(text), path)
 
 
+def load_netcdf(path, fix: str):
+    """The NetCDF file at `path`, loaded into memory; CorruptFileError naming the file and `fix` if it
+    cannot be read."""
+    import xarray as xr
+
+    try:
+        with xr.open_dataset(path, engine="h5netcdf") as ds:
+            return ds.load()
+    except Exception as error:  # h5py/h5netcdf raise many types for damaged files
+        raise CorruptFileError(f"{path}: not a readable NetCDF file ({type(error).__name__}); {fix}") from None
+
+
 def open_sweep(path):
     """A stacked sweep (results/packets.nc or results/variants/<name>/packets.nc), loaded and checked:
     a readable sweep file of the variant its path names; else CorruptFileError naming the file and the fix."""
-    import xarray as xr
-
     fix = "delete it and rerun the workflow"
-    try:
-        with xr.open_dataset(path, engine="h5netcdf") as ds:
-            ds = ds.load()
-    except Exception as error:  # h5py/h5netcdf raise many types for damaged files
-        raise CorruptFileError(f"{path}: not a readable NetCDF file ({type(error).__name__}); {fix}") from None
+    ds = load_netcdf(path, fix)
     if ds.attrs.get("format") != SWEEP_FORMAT:
         raise CorruptFileError(f"{path}: not a synfire sweep file (format {ds.attrs.get('format')!r}); {fix}")
     parts = Path(path).parts

@@ -189,16 +189,12 @@ def write_kernel(ds, path):
 def open_kernel(path, *, kind: str | None = None, model_json: str | None = None, simulator: str | None = None):
     """A kernel file, loaded and checked (format, kind, chain model, simulator); CorruptFileError
     names the file, what it holds and the fix."""
-    import xarray as xr
-
     from simcore.dataset import CorruptFileError
 
+    from .files import load_netcdf
+
     fix = "delete it and rerun the workflow"
-    try:
-        with xr.open_dataset(path, engine="h5netcdf") as ds:
-            ds = ds.load()
-    except Exception as error:  # h5py/h5netcdf raise many types for damaged files
-        raise CorruptFileError(f"{path}: not a readable NetCDF file ({type(error).__name__}); {fix}") from None
+    ds = load_netcdf(path, fix)
     checks = [
         ("format", FORMAT, "not a transition-kernel file"),
         ("kind", kind, "a kernel of another kind"),
