@@ -32,6 +32,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/throughput.py
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python bench/pipeline.py
 	@if [ -d bench/peers/.venvs ]; then $(BIN)/python bench/peers/peers.py; \
 	 else echo "bench: peers skipped (make bench-peers creates their environments)"; fi
 
