@@ -149,13 +149,14 @@ def test_kernel_file_is_cf_1_8(simulated_kernels, tmp_path):
 
 
 def sweep(a_values, sigma_values, trials, n_groups, alive):
-    """A synthetic stacked sweep: the packet keeps 100 spikes in every group if alive(a), else it
-    dies in group 0."""
+    """A synthetic stacked sweep: the packet of trial t keeps 100 spikes in every group if
+    alive(a, t), else it dies in group 0."""
     shape = (len(a_values), len(sigma_values), trials, n_groups)
     a_out = np.zeros(shape)
     for i, a in enumerate(a_values):
-        if alive(a):
-            a_out[i] = 100.0
+        for trial in range(trials):
+            if alive(a, trial):
+                a_out[i, :, trial] = 100.0
     return xr.Dataset(
         {
             "a_out": (("a_in", "sigma_in", "trial", "group"), a_out),
@@ -173,7 +174,7 @@ def test_exact_kernels_reproduce_the_sweep_and_every_column_is_documented(tmp_pa
     Catches predictions compared with the wrong point or chain length of the sweep."""
     kernel = kernel_of(lambda a: [100] * 4 if a >= 50 else [0] * 4)
     kernels = dict.fromkeys(markov.KINDS, kernel)
-    ds = sweep([30, 40, 50, 60, 80], [0.5, 1.0], trials=10, n_groups=4, alive=lambda a: a >= 50)
+    ds = sweep([30, 40, 50, 60, 80], [0.5, 1.0], trials=10, n_groups=4, alive=lambda a, t: a >= 50)
     survival, threshold, check = markov.predict(
         kernels, ds, chain_lengths=[6, 20], particles=200, seed=1, min_fraction=0.5, confidence=0.95
     )
@@ -206,3 +207,25 @@ def test_the_workflow_makes_the_tables_and_the_figure(tmp_path_factory):
     for kind in markov.KINDS:
         assert (results / "prediction" / f"kernel_{kind}.nc").exists()
     assert (results / "figures" / "prediction.png").stat().st_size > 10000
+
+
+def test_the_prediction_is_judged_against_both_intervals_of_the_simulated_a50():
+    """Trial t of 10 survives when a >= 40 + 2 t, in the kernels and in the sweep alike, so the
+    survival rises over two grid values and the sweep's probit fit exists. The predicted a50 must lie
+    in both simulated intervals, and the table must carry the sweep's own fitted a50 and interval
+    (analysis.threshold_table). Catches the fitted interval's ends swapped or taken from another
+    column, which would judge a correct prediction outside it."""
+    from diesmann1999.analysis import survival_table, threshold_table
+
+    kernel = kernel_of(lambda a: [100 if a >= 40 + 2 * t else 0 for t in range(10)])
+    kernels = dict.fromkeys(markov.KINDS, kernel)
+    ds = sweep([30, 40, 50, 60, 70], [0.5, 1.0], trials=10, n_groups=4, alive=lambda a, t: a >= 40 + 2 * t)
+    _, threshold, _ = markov.predict(
+        kernels, ds, chain_lengths=[4], particles=400, seed=1, min_fraction=0.5, confidence=0.95
+    )
+    simulated = threshold_table(survival_table(ds, 0.5, 0.95), 0.95)
+    assert np.isfinite(simulated.a50_fit).all()
+    np.testing.assert_allclose(
+        threshold[["a50_fit", "a50_fit_low", "a50_fit_high"]], simulated[["a50_fit", "a50_fit_low", "a50_fit_high"]]
+    )
+    assert threshold.within.all() and threshold.within_fit.all()
