@@ -37,11 +37,11 @@ def wilson_interval(successes, n, confidence: float = 0.95):
 
 def survived(ds, min_fraction: float):
     """Boolean (a_in, sigma_in, trial): the last group's packet has >= min_fraction * group_size spikes."""
-    group_size = _group_size(ds)
+    group_size = group_size_of(ds)
     return ds["a_out"].isel(group=-1) >= min_fraction * group_size
 
 
-def _group_size(ds) -> int:
+def group_size_of(ds) -> int:
     import json
 
     return int(json.loads(ds.attrs["params"])["group_size"])
@@ -142,14 +142,19 @@ def transmission_table(ds):
     return frame
 
 
+def packet_path(ds):
+    """Arrays (a_in, sigma_in, trial, group + 1) of every trial's packet: the input packet, then the
+    packet each group emitted (a, then sigma)."""
+    a = ds.a_out.values.astype(float)
+    shape = a[..., :1].shape
+    a_in = np.broadcast_to(ds.a_in.values[:, None, None, None], shape).astype(float)
+    s_in = np.broadcast_to(ds.sigma_in.values[None, :, None, None], shape).astype(float)
+    return np.concatenate([a_in, a], axis=-1), np.concatenate([s_in, ds.sigma_out.values], axis=-1)
+
+
 def transitions(ds):
     """Arrays (a, sigma, a_next, sigma_next) of every step of every trial that starts from a live packet."""
-    a = ds.a_out.values.astype(float)
-    s = ds.sigma_out.values
-    a_in = np.broadcast_to(ds.a_in.values[:, None, None, None], a[..., :1].shape).astype(float)
-    s_in = np.broadcast_to(ds.sigma_in.values[None, :, None, None], a[..., :1].shape)
-    a_all = np.concatenate([a_in, a], axis=-1)
-    s_all = np.concatenate([s_in, s], axis=-1)
+    a_all, s_all = packet_path(ds)
     start_a, start_s = a_all[..., :-1].ravel(), s_all[..., :-1].ravel()
     next_a, next_s = a_all[..., 1:].ravel(), s_all[..., 1:].ravel()
     live = (start_a > 0) & np.isfinite(start_s)
@@ -267,13 +272,11 @@ def window_thresholds(sim_files, params, settings: dict, min_fraction: float, co
 
 def bifurcation_table(sweeps, min_fraction: float, confidence: float):
     """Per group size (one sweep each): threshold packet at the smallest sigma, attractor, best survival."""
-    import json
-
     import pandas as pd
 
     rows = []
     for ds in sweeps:
-        size = int(json.loads(ds.attrs["params"])["group_size"])
+        size = group_size_of(ds)
         survival = survival_table(ds, min_fraction, confidence)
         thresholds = threshold_table(survival, confidence, where=f"group size {size}: ")
         threshold = thresholds.iloc[0]

@@ -31,7 +31,6 @@ chain's rule: a_{k-1} >= min_fraction * group_size.
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from dataclasses import dataclass
@@ -309,10 +308,10 @@ def predict(kernels: dict, ds, *, chain_lengths, particles: int, seed: int, min_
     """
     import pandas as pd
 
-    from .analysis import _crossing, survival_table, threshold_table
+    from .analysis import _crossing, group_size_of, survival_table, threshold_table
 
     n_groups = ds.sizes["group"]
-    group_size = int(json.loads(ds.attrs["params"])["group_size"])
+    group_size = group_size_of(ds)
     min_size = min_fraction * group_size
     lengths = sorted({*(int(k) for k in chain_lengths), n_groups})
     a_grid = ds.a_in.values.astype(int)
@@ -366,6 +365,7 @@ def predict(kernels: dict, ds, *, chain_lengths, particles: int, seed: int, min_
             )
         frames.append(frame)
     threshold = pd.concat(frames, ignore_index=True)
+    threshold_of_full = threshold[threshold.chain_length == n_groups].a50_predicted.values
 
     rows = []
     for offset, (name, kinds) in enumerate(KERNEL_SETS.items()):
@@ -382,7 +382,7 @@ def predict(kernels: dict, ds, *, chain_lengths, particles: int, seed: int, min_
                 "a50_shift": math.nan,
             }
             if k == n_groups:
-                a50 = a50s(curve, k)
+                a50 = threshold_of_full if name == "full" else a50s(curve, k)
                 row["a50_within"] = int(inside(a50).sum())
                 row["a50_shift"] = float(np.nanmean(a50 - sim_threshold.a50.values))
             rows.append(row)
@@ -401,40 +401,28 @@ def step_table(kernels: dict, ds, *, min_fraction: float, seed: int, draws: int 
     and the fraction of emitted packets with >= min_fraction * group_size spikes (both)."""
     import pandas as pd
 
-    group_size = int(json.loads(ds.attrs["params"])["group_size"])
-    a = ds.a_out.values.astype(float)
-    s = ds.sigma_out.values
-    shape = a[..., :1].shape
-    a_all = np.concatenate([np.broadcast_to(ds.a_in.values[:, None, None, None], shape).astype(float), a], axis=-1)
-    s_all = np.concatenate([np.broadcast_to(ds.sigma_in.values[None, :, None, None], shape).astype(float), s], axis=-1)
+    from .analysis import group_size_of, packet_path
+
+    group_size = group_size_of(ds)
+    min_size = min_fraction * group_size
+    a_all, s_all = packet_path(ds)
     generator = np.random.Generator(np.random.SFC64(np.random.SeedSequence(int(seed), spawn_key=(PARTICLES, 1))))
     rows = []
-    for g in range(a.shape[-1]):
+    for g in range(a_all.shape[-1] - 1):
         start_a, start_s = a_all[..., g].ravel(), s_all[..., g].ravel()
-        next_a = a_all[..., g + 1].ravel()
         keep = (start_a >= band[0] * group_size) & (start_a <= band[1] * group_size) & np.isfinite(start_s)
+        next_a = a_all[..., g + 1].ravel()[keep]
+        if keep.any():
+            simulated = {"a_simulated": float(next_a.mean()), "alive_simulated": float((next_a >= min_size).mean())}
+            starts = np.repeat(start_a[keep], draws), np.repeat(start_s[keep], draws)
         for kind in KINDS:
+            row = {"group": g, "kernel": kind, "steps": int(keep.sum())}
+            row.update(dict.fromkeys(["a_simulated", "a_predicted", "alive_simulated", "alive_predicted"], math.nan))
             if keep.any():
-                predicted, _ = step(
-                    kernels[kind], np.repeat(start_a[keep], draws), np.repeat(start_s[keep], draws), generator
-                )
-            else:
-                predicted = np.zeros(0)
-            rows.append(
-                {
-                    "group": g,
-                    "kernel": kind,
-                    "steps": int(keep.sum()),
-                    "a_simulated": float(next_a[keep].mean()) if keep.any() else math.nan,
-                    "a_predicted": float(predicted.mean()) if keep.any() else math.nan,
-                    "alive_simulated": float((next_a[keep] >= min_fraction * group_size).mean())
-                    if keep.any()
-                    else math.nan,
-                    "alive_predicted": float((predicted >= min_fraction * group_size).mean())
-                    if keep.any()
-                    else math.nan,
-                }
-            )
+                predicted, _ = step(kernels[kind], *starts, generator)
+                row.update(simulated, a_predicted=float(predicted.mean()))
+                row["alive_predicted"] = float((predicted >= min_size).mean())
+            rows.append(row)
     return pd.DataFrame(rows)
 
 
