@@ -112,17 +112,35 @@ def draw_packet_steps(generator, params: Params, a: int, sigma: float) -> np.nda
     return np.sort(steps).astype(np.int32)
 
 
+def _stationary_draw(generator, drive: Drive, n: int) -> np.ndarray:
+    """n draws of (y, x, U) from the free stationary law: mean + F e, e ~ N(0, I), F lower triangular.
+
+    Summed term by term with NumPy's element-wise operations (each rounded once, in this order), not
+    by ``@``, which hands the product to BLAS, whose kernel (and with it the rounding, FMA or not)
+    depends on the CPU: the same seed gives the same bits on every machine.
+    """
+    e = generator.standard_normal((n, 3))
+    factor = drive.cov_factor
+    state = np.empty((n, 3))
+    for j in range(3):
+        column = e[:, 0] * factor[j, 0]
+        for k in range(1, j + 1):
+            column = column + e[:, k] * factor[j, k]
+        state[:, j] = drive.mean[j] + column
+    return state
+
+
 def draw_initial_state(generator, params: Params, drive: Drive, n_neurons: int):
     """(y, x, U) per neuron: at rest, or from the free stationary law conditioned on U < threshold."""
     if params.initial_state == "rest" or not np.any(drive.cov_factor):
         state = np.tile(drive.mean if params.initial_state == "stationary" else np.zeros(3), (n_neurons, 1))
     else:
-        state = drive.mean + generator.standard_normal((n_neurons, 3)) @ drive.cov_factor.T
+        state = _stationary_draw(generator, drive, n_neurons)
         for _ in range(100):
             above = np.flatnonzero(state[:, 2] >= params.u_threshold)
             if above.size == 0:
                 break
-            state[above] = drive.mean + generator.standard_normal((above.size, 3)) @ drive.cov_factor.T
+            state[above] = _stationary_draw(generator, drive, above.size)
         state[state[:, 2] >= params.u_threshold, 2] = params.u_reset
     return (
         np.ascontiguousarray(state[:, 0]),

@@ -33,11 +33,14 @@ def kernel_digest() -> str:
 
 
 def cache_dir() -> Path:
+    """The numba cache of these sources; SYNFIRE_VECTOR_BITS=256 (simcore.backend.intrinsics) gets
+    its own, as the cache does not key entries by it."""
+    name = kernel_digest() + ("-256" if os.environ.get("SYNFIRE_VECTOR_BITS") == "256" else "")
     explicit = os.environ.get("SYNFIRE_CACHE_DIR") or os.environ.get("NUMBA_CACHE_DIR")
     if explicit:
-        return Path(explicit) / kernel_digest()
+        return Path(explicit) / name
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "synfire" / "numba" / kernel_digest()
+    return Path(base) / "synfire" / "numba" / name
 
 
 def _writable(folder: Path) -> bool:

@@ -53,6 +53,7 @@ import numpy as np
 
 from . import flags as flag_lists
 from . import jit, ziggurat
+from .intrinsics import wide_vectors
 
 if sys.byteorder != "little":  # pragma: no cover - numba's platforms are all little endian
     raise ImportError(
@@ -149,6 +150,7 @@ def _word(key, gamma, index):
 @jit
 def _words(state, words, n):
     """words[:n] = the next n words of the main stream."""
+    wide_vectors()
     gamma = state[MAIN_GAMMA]
     first = state[MAIN_USED]
     z = state[MAIN_KEY] + first * gamma  # the counter before word `first`, advanced by adding gamma
@@ -241,6 +243,7 @@ def _fill_normals(state, out, words, flags, flag_words, pending):
     point, and a flag where the bucket stands for the rest. Pass 2: in block order, each flagged
     normal is redrawn from the rest (`_rest`), keeping the sign bit of its half-word.
     """
+    wide_vectors()
     n = out.size
     _words(state, words, (n + 1) // 2)
     halves = words.view(np.uint32)
@@ -264,6 +267,7 @@ def _fill_normals(state, out, words, flags, flag_words, pending):
 def _fill_uniforms(state, out, words):
     """out[:] = uniforms on [0, 1) with 53 random bits, one word each. Scratch: words (uint64, at
     least out.size)."""
+    wide_vectors()
     _words(state, words, out.size)
     for i in range(out.size):
         out[i] = _to_unit(words[i])
