@@ -225,6 +225,15 @@ def header():
     print(
         f"- cores: nproc {sh('nproc')}, os.cpu_count() {NCPU}, usable {len(os.sched_getaffinity(0))}; RAM {ram:.1f} GiB"
     )
+    from llvmlite import binding
+
+    from simcore.backend import intrinsics
+
+    avx512 = bool(binding.get_host_cpu_features().get("avx512f"))
+    print(
+        f"- vector width of this tree's kernels: {intrinsics.VECTOR_BITS if avx512 else 256} bits (AVX-512F"
+        f" {'present' if avx512 else 'absent'}; SYNFIRE_VECTOR_BITS={os.environ.get('SYNFIRE_VECTOR_BITS', 'unset')})"
+    )
     print(
         f"- python {platform.python_version()}, numba {numba.__version__}, numpy {np.__version__}; "
         f"git {sh('git', 'rev-parse', '--short', 'HEAD')}{' + uncommitted changes in simcore/' if dirty else ''}\n"
@@ -634,6 +643,12 @@ def main():
         f" ({d['roof']:.2f} ns/neuron-step, i.e. {d['roof']:.1f} ms of draws per trial): "
         f"{'meets' if d['ratio'] <= TARGET_RATIO else 'misses'} <= {TARGET_RATIO}x; "
         f"{'meets' if d['per_core'] <= TARGET_MS else 'misses'} <= {TARGET_MS:g} ms/trial/core."
+    )
+    none = chain["no noise (background=none)", 1]
+    print(
+        f"- where the rest goes: the trial without noise (the update, spikes and per-trial set-up, no draws)"
+        f" takes {none['ms']:.2f} ms; draws + that = {(d['roof'] + none['ms']) / d['roof']:.2f}x the roofline,"
+        f" against {d['ratio']:.2f}x measured."
     )
     print(
         f"- a CLI job costs {fixed:.2f} s of start-up + {per_trial * 1e3:.1f} ms per trial; a 20-trial sweep"
