@@ -14,8 +14,9 @@ The half-normal density f(x) = exp(-x^2 / 2) on x >= 0 has area T = sqrt(pi / 2)
 
 So a normal is: a bucket b uniform in [0, buckets); if b < n, x = U e_{b+1} with U uniform on [0, 1)
 (one table look-up, no test); else a draw from the rest (simcore.backend.draws). With 2048 buckets
-(the kernel's) n = 2045: 99.85 % of draws take the first path; with 1024, n = 1021 and 99.71 %. NumPy's ziggurat (Marsaglia & Tsang 2000) uses boxes
-that *cover* the curve instead, so every draw must test its point against a second table.
+(the kernel's) n = 2045: 99.85 % of draws take the first path; with 1024, n = 1021 and 99.71 %.
+NumPy's ziggurat (Marsaglia & Tsang 2000) uses boxes that *cover* the curve instead, so every draw
+must test its point against a second table.
 
 The rest's density is g(x) = f(x) - f(e_k) on piece k = [e_{k-1}, e_k] (k = 1..n, e_0 = 0, the
 height the boxes 1..k leave free), and f(x) beyond e_n (the tail). ``rest_pieces`` gives each
