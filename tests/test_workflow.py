@@ -123,10 +123,17 @@ def test_single_core_gives_identical_data(finished, tmp_path, main_only):
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill-9"])
 def test_interrupted_run_resumes_without_redoing_work(tmp_path, how, main_only):
     # at most one job started every 3 s: the sweep's 4 simulation jobs (12 files) take at least 9 s
-    # whatever the machine's speed, so the interrupt below lands mid-sweep (unthrottled, the other
-    # jobs took about 1 s each, and once the run finished before the interrupt took effect)
+    # however fast the machine, so the interrupt below lands mid-sweep
     command = snakemake_command(tmp_path, main_only, "--cores", "1", "--max-jobs-per-timespan", "1/3s")
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        # as in a terminal: a test run started in the background (`cmd &`) ignores SIGINT, and a
+        # child would inherit that and sleep through the Ctrl-C below
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     sims = tmp_path / "results" / "sims" / "main"
     deadline = time.time() + 300
     while time.time() < deadline and len(list(sims.glob("*.nc"))) < 3:
