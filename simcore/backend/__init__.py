@@ -32,10 +32,16 @@ def kernel_digest() -> str:
     return folder_digest(FOLDER)
 
 
+# The kernels' vector width (simcore.backend.intrinsics.wide_vectors): 512 unless SYNFIRE_VECTOR_BITS=256.
+VECTOR_BITS = os.environ.get("SYNFIRE_VECTOR_BITS") or "512"
+if VECTOR_BITS not in ("256", "512"):
+    raise ValueError(f"SYNFIRE_VECTOR_BITS must be 256 or 512, got {VECTOR_BITS!r}; unset it for 512")
+
+
 def cache_dir() -> Path:
-    """The numba cache of these sources; SYNFIRE_VECTOR_BITS=256 (simcore.backend.intrinsics) gets
-    its own, as the cache does not key entries by it."""
-    name = kernel_digest() + ("-256" if os.environ.get("SYNFIRE_VECTOR_BITS") == "256" else "")
+    """The numba cache of these sources; VECTOR_BITS = 256 gets its own, as numba's cache does not
+    key entries by it."""
+    name = kernel_digest() + ("-256" if VECTOR_BITS == "256" else "")
     explicit = os.environ.get("SYNFIRE_CACHE_DIR") or os.environ.get("NUMBA_CACHE_DIR")
     if explicit:
         return Path(explicit) / name

@@ -19,16 +19,13 @@ name (simcore.backend).
 
 from __future__ import annotations
 
-import os
-
 from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
 
+from . import VECTOR_BITS
+
 _DOUBLE = ir.DoubleType()
-VECTOR_BITS = os.environ.get("SYNFIRE_VECTOR_BITS") or "512"
-if VECTOR_BITS not in ("256", "512"):
-    raise ValueError(f"SYNFIRE_VECTOR_BITS must be 256 or 512, got {VECTOR_BITS!r}; unset it for 512")
 
 
 @intrinsic
