@@ -25,6 +25,7 @@ import numpy as np
 
 from . import rng as streams
 from .backend import chain, draws
+from .linalg import matmul, solve
 from .params import ParameterError, Params
 from .propagator import StepMap, cholesky_lower, stationary_covariance, step_map
 
@@ -55,11 +56,11 @@ class Drive:
         cdf = np.cumsum(probabilities)
         cdf /= cdf[-1]
         # Stationary law of the free membrane; Poisson jumps enter through their mean and variance.
-        step_cov = step.noise_factor @ step.noise_factor.T
+        step_cov = matmul(step.noise_factor, step.noise_factor.T)
         step_mean_jump = params.w_bg * (lam_exc - lam_inh)
         step_cov[0, 0] += params.w_bg**2 * (lam_exc + lam_inh)
         unit = np.array([1.0, 0.0, 0.0])
-        mean = step.fixed_point + np.linalg.solve(np.eye(3) - step.propagator, step_mean_jump * unit)
+        mean = step.fixed_point + solve(np.eye(3) - step.propagator, step_mean_jump * unit)
         cov = stationary_covariance(step.propagator, step_cov)
         guide = draws.guide_table(cdf, max(1024, 1 << (16 * cdf.size - 1).bit_length()))
         return cls(step, params.w_bg * counts.astype(float), cdf, guide, mean, cholesky_lower(cov))
@@ -82,7 +83,10 @@ def skellam_pmf(lam_exc: float, lam_inh: float, tail: float = 1e-17):
         return np.exp(log_pmf)
 
     exc, inh = poisson_pmf(lam_exc), poisson_pmf(lam_inh)
-    probabilities = np.convolve(exc, inh[::-1])
+    # the convolution, summed in the order of exc (np.convolve hands it to BLAS: simcore.linalg)
+    probabilities = np.zeros(exc.size + inh.size - 1)
+    for j, p_exc in enumerate(exc):
+        probabilities[j : j + inh.size] += p_exc * inh[::-1]
     values = np.arange(-(inh.size - 1), exc.size)
     keep = probabilities > tail
     if not keep.any():

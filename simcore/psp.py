@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .linalg import inv, matmul
 from .params import Params
 from .propagator import drift_matrix, expm, step_map
 
@@ -41,7 +42,7 @@ def grid_trace(params: Params, duration_ms: float = 50.0) -> np.ndarray:
     state = np.array([params.chain_jump, 0.0, 0.0])
     trace = np.empty(params.steps(duration_ms))
     for n in range(trace.size):
-        state = mapping.propagator @ state
+        state = matmul(mapping.propagator, state)
         trace[n] = state[U]
     return trace
 
@@ -74,7 +75,7 @@ def psp(params: Params) -> dict:
         fall_high *= 2
     fall = _bisect(lambda t: _response(unit, U, t) > half, t_peak, fall_high)
     synaptic_t_peak = _bisect(lambda t: _response(unit, Y, t) > _response(unit, X, t), 0.0, 10 * params.tau_s)
-    inverse = np.linalg.inv(drift_matrix(params.tau_s, params.tau_m))
+    inverse = inv(drift_matrix(params.tau_s, params.tau_m))
     return {
         "integrator": params.integrator,
         "normalization": params.normalization,

@@ -92,6 +92,9 @@ def rest_pieces(e: np.ndarray) -> np.ndarray:
     half = 0.5 * (e - left)
     x = half[:, None] * nodes[None, :] + (0.5 * (e + left))[:, None]
     g = np.exp(-0.5 * x * x) - np.exp(-0.5 * e * e)[:, None]
-    pieces = half * (g @ weights)
+    quadrature = g[:, 0] * weights[0]  # summed in node order: `@` would hand it to BLAS (simcore.linalg)
+    for k in range(1, weights.size):
+        quadrature = quadrature + g[:, k] * weights[k]
+    pieces = half * quadrature
     tail = TOTAL * math.erfc(e[-1] / math.sqrt(2.0))
     return np.concatenate([pieces, [tail]])
