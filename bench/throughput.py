@@ -13,6 +13,8 @@ One run (about 2.5 minutes on 2 cores) prints a Markdown report:
    (only the random draws a trial needs, made by the kernel's own draw functions in its blocks) and,
    for comparison, the same numbers drawn one call each through numba's numpy Generator methods;
    kernel / roofline against 1.3x and ms per trial per core against 5 ms;
+   then the default trial taken apart (draws alone, the kernel call, the kernel call without noise,
+   the Python set-up, the whole trial; `--breakdown` runs this part alone, in about half a minute);
 4. per-job costs of fresh processes (`python -m simcore run ...`, imports) and where the start-up goes;
 5. a 10-point x 20-trial sweep run the way users run it: one `python -m simcore run` per point.
 
@@ -617,14 +619,77 @@ def section_sweep():
     return total / points
 
 
+def section_breakdown() -> dict:
+    """A default trial (1 thread) taken apart, the parts interleaved in one run: what 1.3x its roofline
+    leaves for everything but the draws."""
+    from simcore import rng as streams
+    from simcore.backend import chain
+
+    params, quiet = MODES["exact + diffusion (default)"], MODES["no noise (background=none)"]
+    n_neurons, n_blocks = params.n_groups * params.group_size, params.steps(params.t_stop)
+
+    def prepared(p):  # the kernel's arguments of BATCH trials, made once (each call advances them)
+        drive, out = net.Drive.of(p), []
+        for trial in range(BATCH):
+            s = streams.trial_streams(SEED, streams.CHAIN, A, SIGMA, trial)
+            steps = net.draw_packet_steps(s.generator, p, A, SIGMA)
+            state = net.draw_initial_state(s.generator, p, drive, n_neurons)
+            out.append(net.run_arguments(p, drive, s.draw_state, state, steps, capacity=4 * n_neurons))
+        return out
+
+    noisy, silent, drive = prepared(params), prepared(quiet), net.Drive.of(params)
+    block = np.zeros(3 * n_neurons, dtype=np.float32)
+
+    def set_up():
+        for trial in range(BATCH):
+            s = streams.trial_streams(SEED, streams.CHAIN, A, SIGMA, trial)
+            steps = net.draw_packet_steps(s.generator, params, A, SIGMA)
+            state = net.draw_initial_state(s.generator, params, drive, n_neurons)
+            net.run_arguments(params, drive, s.draw_state, state, steps, capacity=4 * n_neurons)
+
+    parts = {
+        "draws alone (the roofline)": lambda: [
+            roofline_draws(
+                a["draw_state"], n_blocks, block, np.zeros(0), drive.kick_values, drive.kick_cdf, drive.kick_guide
+            )
+            for a in noisy
+        ],  # fmt: skip
+        "kernel call (draws, update, spikes)": lambda: [chain._run(**a) for a in noisy],
+        "kernel call without noise (update, spikes)": lambda: [chain._run(**a) for a in silent],
+        "per-trial set-up in Python (streams, packet, initial state, arguments)": set_up,
+        "whole trial (simulate_chain, 1 thread)": lambda: net.simulate_chain(params, A, SIGMA, BATCH, SEED, threads=1),
+    }
+    timings = interleaved(parts)
+    cpu = {name: t.median("cpu") / BATCH * 1e3 for name, t in timings.items()}
+    roof = cpu["draws alone (the roofline)"]
+    print(f"## Where a default trial's time goes (1 thread, CPU ms per trial, median of {REPEATS} rounds of {BATCH})\n")
+    print("| part | ms per trial | / roofline | other load, cores |")
+    print("|---|---|---|---|")
+    for name, ms in cpu.items():
+        print(f"| {name} | {ms:.3f} | {ms / roof:.3f} | {timings[name].other_cores:.2f} |")
+    names = list(cpu)
+    kernel, update, setup, trial = (cpu[n] for n in names[1:])
+    print(
+        f"\n- The kernel call is {kernel / roof:.2f}x the draws; without the draws the same loop (update and"
+        f" spikes) costs {update / roof:.2f} of them, so draws + update alone are {(roof + update) / roof:.2f}x"
+        f" and running them in one loop costs {(kernel - roof - update) / roof:+.2f} beyond their sum. The"
+        f" set-up adds {setup / roof:.2f}; the whole trial is {trial / roof:.2f}x.\n"
+    )
+    return dict(roof=roof, kernel=kernel, update=update, setup=setup, trial=trial)
+
+
 def main():
     started = time.perf_counter()
     rev = sys.argv[sys.argv.index("--baseline") + 1] if "--baseline" in sys.argv else BASELINE
     header()
+    if "--breakdown" in sys.argv:  # the default trial taken apart, alone (about half a minute)
+        section_breakdown()
+        return
     before_after = section_before_after(rev)
     if "--draws-only" in sys.argv:  # sections 1-2 alone (about a minute)
         return
     chain = section_chain()
+    parts = section_breakdown()
     fixed, per_trial, where = section_processes()
     per_point = section_sweep()
     d = chain["exact + diffusion (default)", 1]
@@ -648,7 +713,9 @@ def main():
     print(
         f"- where the rest goes: the trial without noise (the update, spikes and per-trial set-up, no draws)"
         f" takes {none['ms']:.2f} ms; draws + that = {(d['roof'] + none['ms']) / d['roof']:.2f}x the roofline,"
-        f" against {d['ratio']:.2f}x measured."
+        f" against {d['ratio']:.2f}x measured. Taken apart (CPU time): the update and spikes alone cost"
+        f" {parts['update'] / parts['roof']:.2f} of the draws, the Python set-up {parts['setup'] / parts['roof']:.2f},"
+        f" the whole trial {parts['trial'] / parts['roof']:.2f}x."
     )
     print(
         f"- a CLI job costs {fixed:.2f} s of start-up + {per_trial * 1e3:.1f} ms per trial; a 20-trial sweep"

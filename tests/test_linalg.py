@@ -65,7 +65,8 @@ def test_solve_pivots_and_rejects_singular_matrices():
 
 
 # Every number the kernels get from the model (step maps, stationary law, Poisson jump law, ziggurat
-# tables), the PSP and the normalization weights, and a short simulation's spikes and membrane sums.
+# tables), the PSP and the normalization weights, a short simulation's spikes and membrane sums, and
+# the bytes of a CLI run's NetCDF file (packets measured, file written).
 _KERNEL_INPUTS = """
 import hashlib, numpy as np
 from simcore import network, psp, rng
@@ -87,22 +88,32 @@ for integrator in ("exact", "euler"):
 trial = network.simulate_trial(Params(t_stop=30.0), rng.trial_streams(5, rng.CHAIN, 50, 1.0, 0),
                                np.array([100] * 50), stats_from_ms=5.0)
 add(trial.steps, trial.neurons, trial.membrane)
+import os, sys, tempfile
+from simcore import cli
+with tempfile.TemporaryDirectory() as folder:  # a whole point through the CLI: packets, NetCDF file
+    path = os.path.join(folder, "point.nc")
+    assert cli.main(["run", "--a", "55", "--sigma", "1.0", "--trials", "4", "--seed", "3", "-o", path, "--quiet"]) == 0
+    digest.update(open(path, "rb").read())
 a, b = np.random.default_rng(0).standard_normal((2, 64, 64))
 print(digest.hexdigest(), hashlib.sha256((a @ b).tobytes() + np.linalg.solve(a, b).tobytes()).hexdigest())
 """
 
 
 def test_kernel_inputs_have_the_same_bits_under_every_blas_kernel():
-    """The same digest under OpenBLAS's Sandy Bridge, Haswell/Zen and AVX-512 kernels. Catches any
+    """The same digest under OpenBLAS's Sandy Bridge, Haswell/Zen and AVX-512 kernels, and with NumPy's
+    AVX2/FMA/AVX-512 loops switched off (NPY_DISABLE_CPU_FEATURES; unknown names are ignored). Catches any
     `@`, np.linalg or np.convolve (which calls BLAS's dot) back in the model's set-up: before
     simcore.linalg the step map's noise factor, the stationary law, the Poisson jump law, the ziggurat
     tables and the normalization weights took three different values here. The control (a 64 x 64
     product and solve through BLAS) shows that the kernels were really switched; a BLAS that ignores
     OPENBLAS_CORETYPE gives one control digest, and the test is skipped."""
-    kernels = ("Sandybridge", "Haswell", "SkylakeX")
+    kernels = ("Sandybridge", "Haswell", "SkylakeX", "SkylakeX, no NumPy SIMD")
+    no_simd = "AVX2 FMA3 AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL AVX512_SPR"
     digests, controls = {}, {}
     for kernel in kernels:
-        env = {**os.environ, "OPENBLAS_CORETYPE": kernel, "OPENBLAS_NUM_THREADS": "1"}
+        env = {**os.environ, "OPENBLAS_CORETYPE": kernel.split(",")[0], "OPENBLAS_NUM_THREADS": "1"}
+        if "no NumPy SIMD" in kernel:
+            env["NPY_DISABLE_CPU_FEATURES"] = no_simd
         result = subprocess.run([sys.executable, "-c", _KERNEL_INPUTS], capture_output=True, text=True, env=env)
         assert result.returncode == 0, result.stderr
         digests[kernel], controls[kernel] = result.stdout.split()
