@@ -479,6 +479,9 @@ def _importtime(stderr: str, module: str) -> float:
     return max(times) / 1e6
 
 
+PROBE_ROW = "the same --trials 1 run with numba's BLAS probe kept (SYNFIRE_NUMBA_BLAS=1)"
+
+
 def section_processes():
     print(f"## Per-job cost of fresh processes (whole subprocess wall; warm-up, then median of {REPEATS})\n")
     env = {k: v for k, v in os.environ.items() if k != "SYNFIRE_THREADS"}
@@ -524,6 +527,10 @@ def section_processes():
             name: (lambda c=cmd: subprocess.run(c, check=True, cwd=ROOT, env=env, capture_output=True))
             for name, cmd in commands.items()
         }
+        probe_env = {**env, "SYNFIRE_NUMBA_BLAS": "1"}  # numba's BLAS probe kept (simcore.__main__)
+        functions[PROBE_ROW] = lambda: subprocess.run(
+            run + ["--trials", "1", "--threads", "1"], check=True, cwd=ROOT, env=probe_env, capture_output=True
+        )
         functions["bench/throughput.py --phases"] = lambda: phase_run(False)
         functions["bench/throughput.py --phases --freeze"] = lambda: phase_run(True)
         timings = interleaved(functions)
@@ -539,6 +546,13 @@ def section_processes():
         f"\n- a trial inside a job costs (t20 - t1) / 19 = {per_trial * 1e3:.1f} ms; the fixed start-up cost of a"
         f" job is t1 - one trial = **{fixed:.2f} s** (= {fixed / per_trial:.0f} trials; interpreter alone"
         f" {t_pass:.3f} s).\n"
+    )
+    kept, skipped = timings[PROBE_ROW].wall, timings[list(commands)[3]].wall
+    saved = statistics.median(k - s for k, s in zip(kept, skipped))
+    print(
+        f"- numba's BLAS probe (an import of scipy.linalg), which `python -m simcore` skips: a `--trials 1` job"
+        f" takes {statistics.median(kept):.3f} s with it and {statistics.median(skipped):.3f} s without; the"
+        f" probe costs **{saved:.3f} s** a job (median over the interleaved rounds of the difference).\n"
     )
     print(
         f"Phases of one fresh process (`bench/throughput.py --phases` under `-X importtime`, median of {REPEATS},"
@@ -564,7 +578,7 @@ def section_processes():
             ("numpy", "import numpy"),
             ("numba import", "import numba"),
             ("numba target initialisation on first dispatch", "numba CPU-target"),
-            ("of which scipy.linalg via numba's BLAS probe", "... ... of which"),
+            ("of which scipy.linalg via numba's BLAS probe (`python -m simcore` skips it)", "... ... of which"),
             ("h5netcdf/h5py", "import h5netcdf"),
             ("interpreter shutdown without gc.freeze()", "python shutdown"),
         )
