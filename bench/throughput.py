@@ -527,7 +527,7 @@ def section_processes():
             name: (lambda c=cmd: subprocess.run(c, check=True, cwd=ROOT, env=env, capture_output=True))
             for name, cmd in commands.items()
         }
-        probe_env = {**env, "SYNFIRE_NUMBA_BLAS": "1"}  # numba's BLAS probe kept (simcore.__main__)
+        probe_env = {**env, "SYNFIRE_NUMBA_BLAS": "1"}  # numba's BLAS probe kept (simcore.backend.skip_blas_probe)
         functions[PROBE_ROW] = lambda: subprocess.run(
             run + ["--trials", "1", "--threads", "1"], check=True, cwd=ROOT, env=probe_env, capture_output=True
         )

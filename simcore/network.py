@@ -117,40 +117,39 @@ def draw_packet_steps(generator, params: Params, a: int, sigma: float) -> np.nda
 
 
 def _stationary_draw(generator, drive: Drive, n: int) -> np.ndarray:
-    """n draws of (y, x, U) from the free stationary law: mean + F e, e ~ N(0, I), F lower triangular.
+    """n draws of (y, x, U) from the free stationary law, as rows (3, n): mean + F e, e ~ N(0, I), F lower
+    triangular, e drawn neuron by neuron (e_0, e_1, e_2 of neuron 0 first).
 
     Summed term by term with NumPy's element-wise operations (each rounded once, in this order), not
     by ``@``, which hands the product to BLAS, whose kernel (and with it the rounding, FMA or not)
     depends on the CPU: the same seed gives the same bits on every machine.
     """
-    e = generator.standard_normal((n, 3))
+    e = generator.standard_normal((n, 3)).T
     factor = drive.cov_factor
-    state = np.empty((n, 3))
+    state = np.empty((3, n))
     for j in range(3):
-        column = e[:, 0] * factor[j, 0]
+        row = state[j]
+        np.multiply(e[0], factor[j, 0], out=row)
         for k in range(1, j + 1):
-            column = column + e[:, k] * factor[j, k]
-        state[:, j] = drive.mean[j] + column
+            row += e[k] * factor[j, k]
+        row += drive.mean[j]  # = mean_j + (...): addition commutes bit for bit
     return state
 
 
 def draw_initial_state(generator, params: Params, drive: Drive, n_neurons: int):
     """(y, x, U) per neuron: at rest, or from the free stationary law conditioned on U < threshold."""
-    if params.initial_state == "rest" or not np.any(drive.cov_factor):
-        state = np.tile(drive.mean if params.initial_state == "stationary" else np.zeros(3), (n_neurons, 1))
-    else:
-        state = _stationary_draw(generator, drive, n_neurons)
-        for _ in range(100):
-            above = np.flatnonzero(state[:, 2] >= params.u_threshold)
-            if above.size == 0:
-                break
-            state[above] = _stationary_draw(generator, drive, above.size)
-        state[state[:, 2] >= params.u_threshold, 2] = params.u_reset
-    return (
-        np.ascontiguousarray(state[:, 0]),
-        np.ascontiguousarray(state[:, 1]),
-        np.ascontiguousarray(state[:, 2]),
-    )
+    if params.initial_state == "rest" or not drive.cov_factor.any():
+        start = drive.mean if params.initial_state == "stationary" else np.zeros(3)
+        return tuple(np.full(n_neurons, value) for value in start)
+    state = _stationary_draw(generator, drive, n_neurons)
+    u = state[2]
+    for _ in range(100):
+        above = np.flatnonzero(u >= params.u_threshold)
+        if above.size == 0:
+            break
+        state[:, above] = _stationary_draw(generator, drive, above.size)
+    u[u >= params.u_threshold] = params.u_reset
+    return state[0], state[1], u
 
 
 def run_arguments(

@@ -273,7 +273,7 @@ def test_run_prints_the_packet_table(tmp_path):
 
 def test_a_job_skips_numba_s_blas_probe_and_gets_the_same_bytes(tmp_path):
     """`python -m simcore run` does not import scipy.linalg (numba's BLAS probe, ~0.2 s of a job's
-    start-up; simcore.__main__), and its file has the same bytes as with the probe kept
+    start-up; simcore.backend.skip_blas_probe), and its file has the same bytes as with the probe kept
     (SYNFIRE_NUMBA_BLAS=1, the control: there scipy.linalg is imported). Catches a numba that moves
     its probe (the skip would silently stop working) and any effect of the skip on results."""
     loaded, files = {}, {}

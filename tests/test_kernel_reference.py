@@ -169,4 +169,4 @@ def test_initial_state_is_summed_in_a_fixed_order_without_blas():
             column = row[0] * factor[j][0]
             for k in range(1, j + 1):
                 column = column + row[k] * factor[j][k]
-            assert got[i, j] == mean[j] + column
+            assert got[j, i] == mean[j] + column

@@ -80,6 +80,27 @@ else:
         stacklevel=2,
     )
 
+
+def skip_blas_probe() -> None:
+    """For a process of simcore's own (``python -m simcore``): let numba's first compiled call skip
+    its BLAS probe. numba.np.arraymath imports ``scipy.linalg`` (about 0.2 s, a sixth of a short
+    job) only to learn whether ``np.dot`` in jitted code may call BLAS; no kernel here does. So it is
+    imported now with ``scipy.linalg.cython_blas`` unimportable (a None entry in sys.modules fails
+    the import before its parent packages load): numba compiles ``np.dot`` with its own loop, and
+    SciPy imports normally afterwards. Not done on import: another numba user in the process may
+    want BLAS. ``SYNFIRE_NUMBA_BLAS=1`` keeps the probe."""
+    import sys
+
+    if os.environ.get("SYNFIRE_NUMBA_BLAS") or "numba.np.arraymath" in sys.modules or "scipy.linalg" in sys.modules:
+        return
+    probe = "scipy.linalg.cython_blas"
+    sys.modules[probe] = None
+    try:
+        import numba.np.arraymath  # noqa: F401
+    finally:
+        del sys.modules[probe]
+
+
 JIT_OPTIONS = dict(nogil=True, cache=CACHING, fastmath=False, error_model="numpy")
 
 
