@@ -480,6 +480,8 @@ def _importtime(stderr: str, module: str) -> float:
 
 
 PROBE_ROW = "the same --trials 1 run with numba's BLAS probe kept (SYNFIRE_NUMBA_BLAS=1)"
+SCRIPT_ROW = "the same --trials 1 run through the `simcore` command, as workflow jobs run it"
+BARE_ROW = "the same through simcore.cli.main alone: no probe skip, no gc.freeze (the `simcore` command before 2026-12-02 10:00)"
 
 
 def section_processes():
@@ -528,9 +530,14 @@ def section_processes():
             for name, cmd in commands.items()
         }
         probe_env = {**env, "SYNFIRE_NUMBA_BLAS": "1"}  # numba's BLAS probe kept (simcore.backend.skip_blas_probe)
+        one = ["--trials", "1", "--threads", "1"]
         functions[PROBE_ROW] = lambda: subprocess.run(
-            run + ["--trials", "1", "--threads", "1"], check=True, cwd=ROOT, env=probe_env, capture_output=True
+            run + one, check=True, cwd=ROOT, env=probe_env, capture_output=True
         )
+        script = [str(Path(PY).with_name("simcore"))] + run[3:] + one  # the console script, as workflow jobs run it
+        functions[SCRIPT_ROW] = lambda: subprocess.run(script, check=True, cwd=ROOT, env=env, capture_output=True)
+        bare = [PY, "-c", "import sys; from simcore.cli import main; sys.exit(main(sys.argv[1:]))"] + run[3:] + one
+        functions[BARE_ROW] = lambda: subprocess.run(bare, check=True, cwd=ROOT, env=env, capture_output=True)
         functions["bench/throughput.py --phases"] = lambda: phase_run(False)
         functions["bench/throughput.py --phases --freeze"] = lambda: phase_run(True)
         timings = interleaved(functions)
@@ -553,6 +560,12 @@ def section_processes():
         f"- numba's BLAS probe (an import of scipy.linalg), which `python -m simcore` skips: a `--trials 1` job"
         f" takes {statistics.median(kept):.3f} s with it and {statistics.median(skipped):.3f} s without; the"
         f" probe costs **{saved:.3f} s** a job (median over the interleaved rounds of the difference).\n"
+    )
+    script, bare = timings[SCRIPT_ROW].wall, timings[BARE_ROW].wall
+    print(
+        f"- the `simcore` command (workflow jobs) {statistics.median(script):.3f} s; through `simcore.cli.main`"
+        f" alone, as that command ran before it got the entry point's savings, {statistics.median(bare):.3f} s:"
+        f" **{statistics.median(b - s for b, s in zip(bare, script)):.3f} s** less a job.\n"
     )
     print(
         f"Phases of one fresh process (`bench/throughput.py --phases` under `-X importtime`, median of {REPEATS},"

@@ -8,6 +8,7 @@ line naming the file and exit status 1; a closed pipe (``simcore psp | head -1``
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -248,6 +249,21 @@ def _simulate(args, params: Params) -> None:
     if not args.quiet:
         kept = f", {len(outputs) - len(todo)} kept" if len(todo) < len(outputs) else ""
         print(f"{len(todo)} points x {len(args.trials)} trials in {time.perf_counter() - started:.2f} s{kept}")
+
+
+def script(prog: str | None = None) -> None:
+    """The ``simcore`` command (what the workflow's jobs run) and ``python -m simcore``: main() in a
+    process of simcore's own, with two savings a library must not impose on a process that imports
+    it (bench/throughput.py, "Per-job cost"): the commands that simulate skip numba's BLAS probe
+    (simcore.backend.skip_blas_probe, 0.2 s), and gc.freeze() before exit spares the interpreter's
+    final garbage collection of numba's objects (0.15-0.24 s)."""
+    if sys.argv[1:2] in (["run"], ["background"]):
+        from .backend import skip_blas_probe
+
+        skip_blas_probe()
+    status = main(prog=prog)
+    gc.freeze()
+    sys.exit(status)
 
 
 def main(argv: list[str] | None = None, prog: str | None = None) -> int:

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -272,21 +273,28 @@ def test_run_prints_the_packet_table(tmp_path):
 
 
 def test_a_job_skips_numba_s_blas_probe_and_gets_the_same_bytes(tmp_path):
-    """`python -m simcore run` does not import scipy.linalg (numba's BLAS probe, ~0.2 s of a job's
-    start-up; simcore.backend.skip_blas_probe), and its file has the same bytes as with the probe kept
-    (SYNFIRE_NUMBA_BLAS=1, the control: there scipy.linalg is imported). Catches a numba that moves
-    its probe (the skip would silently stop working) and any effect of the skip on results."""
+    """A job, through the `simcore` command (as the workflow runs it) or `python -m simcore`, does
+    not import scipy.linalg (numba's BLAS probe, ~0.2 s of its start-up; simcore.cli.script), and
+    its file has the same bytes as with the probe kept (SYNFIRE_NUMBA_BLAS=1, the control: there
+    scipy.linalg is imported). Catches an entry point that misses the skip (the console script did),
+    a numba that moves its probe, and any effect of the skip on results."""
+    command = str(Path(sys.executable).with_name("simcore"))
     loaded, files = {}, {}
-    for keep in ("", "1"):
-        out = tmp_path / f"probe{keep}.nc"
+    for name, entry, keep in (("script", [command], ""), ("module", [sys.executable, "-m", "simcore"], ""),
+                              ("probe kept", [command], "1")):  # fmt: skip
+        out = tmp_path / f"{name}.nc"
+        env = {**os.environ, "SYNFIRE_NUMBA_BLAS": keep, "PYTHONPROFILEIMPORTTIME": "1"}
         done = subprocess.run(
-            [sys.executable, "-X", "importtime", "-m", "simcore", *RUN, "--trials", "2", "-o", str(out), "--quiet"],
-            capture_output=True, text=True, timeout=300, env={**os.environ, "SYNFIRE_NUMBA_BLAS": keep},
-        )  # fmt: skip
+            [*entry, *RUN, "--trials", "2", "-o", str(out), "--quiet"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=env,
+        )
         assert done.returncode == 0, done.stderr[-2000:]
         modules = {
             line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")
         }
-        loaded[keep], files[keep] = "scipy.linalg" in modules, out.read_bytes()
-    assert loaded == {"": False, "1": True}
-    assert files[""] == files["1"]
+        loaded[name], files[name] = "scipy.linalg" in modules, out.read_bytes()
+    assert loaded == {"script": False, "module": False, "probe kept": True}
+    assert files["script"] == files["module"] == files["probe kept"]
