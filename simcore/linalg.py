@@ -3,10 +3,11 @@
 NumPy's ``@``, ``np.linalg.solve``, ``cholesky`` and ``inv`` hand the work to BLAS and LAPACK, and
 OpenBLAS (the one in NumPy's wheels) picks its kernels for the CPU at run time: one for Sandy
 Bridge, one for Haswell and AMD Zen, one for AVX-512 Intel. They order and fuse the products
-differently, so the results differ in the last bit: the model's step map, the ziggurat's tables
-and the weights of the normalization study came out three different ways on one machine under
-``OPENBLAS_CORETYPE`` = Sandybridge, Haswell and SkylakeX (``tests/test_linalg.py``). A sweep run
-partly on an Intel and partly on an AMD node of a cluster would not have given the bits of a laptop.
+differently, so the results differ in the last bit: on one machine under ``OPENBLAS_CORETYPE`` =
+Sandybridge, Haswell and SkylakeX, the stationary law's Cholesky factor came out three different
+ways, and the step map's noise factor, the Poisson jump law, the ziggurat's tables and the weights
+of the normalization study two each (``tests/test_linalg.py``). A sweep run partly on an Intel and
+partly on an AMD node of a cluster would not have given the bits of a laptop.
 
 The matrices of the model are at most 9 x 9 and built once per run, so speed does not matter here.
 Every function below does one correctly rounded operation at a time (IEEE 754 +, -, *, / and sqrt,

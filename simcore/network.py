@@ -80,7 +80,7 @@ def skellam_pmf(lam_exc: float, lam_inh: float, tail: float = 1e-17):
         n_max = int(lam + 12 * math.sqrt(lam) + 40)
         n = np.arange(n_max + 1)
         log_pmf = n * math.log(lam) - lam - np.array([math.lgamma(k + 1) for k in n])
-        return np.exp(log_pmf)
+        return np.array([math.exp(v) for v in log_pmf])  # the C library's exp: NumPy's has an AVX-512 loop
 
     exc, inh = poisson_pmf(lam_exc), poisson_pmf(lam_inh)
     # the convolution, summed in the order of exc (np.convolve hands it to BLAS: simcore.linalg)

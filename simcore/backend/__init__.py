@@ -91,7 +91,11 @@ def skip_blas_probe() -> None:
     want BLAS. ``SYNFIRE_NUMBA_BLAS=1`` keeps the probe."""
     import sys
 
-    if os.environ.get("SYNFIRE_NUMBA_BLAS") or "numba.np.arraymath" in sys.modules or "scipy.linalg" in sys.modules:
+    if (
+        os.environ.get("SYNFIRE_NUMBA_BLAS") == "1"
+        or "numba.np.arraymath" in sys.modules
+        or "scipy.linalg" in sys.modules
+    ):
         return
     probe = "scipy.linalg.cython_blas"
     sys.modules[probe] = None

@@ -82,7 +82,7 @@ WIDTH[:BOXES] = EDGES / 2.0**U_BITS
 # (shape +1); the piece across x = 1 has shape 0. One row of REST_PIECES per piece (a redraw reads one
 # row): left, width, floor, height, shape. REST_CDF: cumulative areas, normalized.
 _left = np.concatenate([[0.0], EDGES[:-1]])
-_floor = np.exp(-0.5 * EDGES * EDGES)
+_floor = ziggurat.density(EDGES)  # f(e_k), by the C library's exp (as every table here)
 _shape = np.where(_left >= 1.0, 1.0, np.where(EDGES <= 1.0, -1.0, 0.0))
 REST_PIECES = np.stack([_left, EDGES - _left, _floor, np.concatenate([[1.0], _floor[:-1]]) - _floor, _shape], axis=1)
 REST_CDF = np.cumsum(ziggurat.rest_pieces(EDGES))
