@@ -14,7 +14,7 @@ One run (about 2.5 minutes on 2 cores) prints a Markdown report:
    for comparison, the same numbers drawn one call each through numba's numpy Generator methods;
    kernel / roofline against 1.3x and ms per trial per core against 5 ms;
    then the default trial taken apart (draws alone, the kernel call, the kernel call without noise,
-   the Python set-up, the whole trial; `--breakdown` runs this part alone, in about half a minute);
+   the Python set-up, the whole trial; `--breakdown` runs this part alone, in seconds);
 4. per-job costs of fresh processes (`python -m simcore run ...`, imports) and where the start-up goes;
 5. a 10-point x 20-trial sweep run the way users run it: one `python -m simcore run` per point.
 
@@ -655,8 +655,8 @@ def section_breakdown() -> dict:
     params, quiet = MODES["exact + diffusion (default)"], MODES["no noise (background=none)"]
     n_neurons, n_blocks = params.n_groups * params.group_size, params.steps(params.t_stop)
 
-    def prepared(p):  # the kernel's arguments of BATCH trials, made once (each call advances them)
-        drive, out = net.Drive.of(p), []
+    def prepared(p, drive):  # the kernel's arguments of BATCH trials (each kernel call advances them)
+        out = []
         for trial in range(BATCH):
             s = streams.trial_streams(SEED, streams.CHAIN, A, SIGMA, trial)
             steps = net.draw_packet_steps(s.generator, p, A, SIGMA)
@@ -664,15 +664,9 @@ def section_breakdown() -> dict:
             out.append(net.run_arguments(p, drive, s.draw_state, state, steps, capacity=4 * n_neurons))
         return out
 
-    noisy, silent, drive = prepared(params), prepared(quiet), net.Drive.of(params)
+    drive = net.Drive.of(params)
+    noisy, silent = prepared(params, drive), prepared(quiet, net.Drive.of(quiet))
     block = np.zeros(3 * n_neurons, dtype=np.float32)
-
-    def set_up():
-        for trial in range(BATCH):
-            s = streams.trial_streams(SEED, streams.CHAIN, A, SIGMA, trial)
-            steps = net.draw_packet_steps(s.generator, params, A, SIGMA)
-            state = net.draw_initial_state(s.generator, params, drive, n_neurons)
-            net.run_arguments(params, drive, s.draw_state, state, steps, capacity=4 * n_neurons)
 
     parts = {
         "draws alone (the roofline)": lambda: [
@@ -683,7 +677,7 @@ def section_breakdown() -> dict:
         ],  # fmt: skip
         "kernel call (draws, update, spikes)": lambda: [chain._run(**a) for a in noisy],
         "kernel call without noise (update, spikes)": lambda: [chain._run(**a) for a in silent],
-        "per-trial set-up in Python (streams, packet, initial state, arguments)": set_up,
+        "per-trial set-up in Python (streams, packet, initial state, arguments)": lambda: prepared(params, drive),
         "whole trial (simulate_chain, 1 thread)": lambda: net.simulate_chain(params, A, SIGMA, BATCH, SEED, threads=1),
     }
     timings = interleaved(parts)
@@ -709,7 +703,7 @@ def main():
     started = time.perf_counter()
     rev = sys.argv[sys.argv.index("--baseline") + 1] if "--baseline" in sys.argv else BASELINE
     header()
-    if "--breakdown" in sys.argv:  # the default trial taken apart, alone (about half a minute)
+    if "--breakdown" in sys.argv:  # the default trial taken apart, alone (seconds)
         section_breakdown()
         return
     before_after = section_before_after(rev)

@@ -20,6 +20,7 @@ digest of this folder, and any change to a file in it starts a fresh cache.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from ..sources import folder_digest
@@ -82,15 +83,13 @@ else:
 
 
 def skip_blas_probe() -> None:
-    """For a process of simcore's own (``python -m simcore``): let numba's first compiled call skip
-    its BLAS probe. numba.np.arraymath imports ``scipy.linalg`` (about 0.2 s, a sixth of a short
+    """For a process of simcore's own (the ``simcore`` command and ``python -m simcore``, through
+    simcore.cli.script): let numba's first compiled call skip its BLAS probe. numba.np.arraymath imports ``scipy.linalg`` (about 0.2 s, a sixth of a short
     job) only to learn whether ``np.dot`` in jitted code may call BLAS; no kernel here does. So it is
     imported now with ``scipy.linalg.cython_blas`` unimportable (a None entry in sys.modules fails
     the import before its parent packages load): numba compiles ``np.dot`` with its own loop, and
     SciPy imports normally afterwards. Not done on import: another numba user in the process may
     want BLAS. ``SYNFIRE_NUMBA_BLAS=1`` keeps the probe."""
-    import sys
-
     if (
         os.environ.get("SYNFIRE_NUMBA_BLAS") == "1"
         or "numba.np.arraymath" in sys.modules

@@ -105,7 +105,9 @@ def rest_pieces(e: np.ndarray) -> np.ndarray:
     half = 0.5 * (e - left)
     x = half[:, None] * nodes[None, :] + (0.5 * (e + left))[:, None]
     g = density(x) - density(e)[:, None]
-    quadrature = g[:, 0] * weights[0]  # summed in node order: `@` would hand it to BLAS (simcore.linalg)
+    # summed in node order, as simcore.linalg.matmul would (`@` hands it to BLAS); written here because the
+    # tables are compiled into the kernels, whose cache is keyed by this folder alone (simcore.backend)
+    quadrature = g[:, 0] * weights[0]
     for k in range(1, weights.size):
         quadrature = quadrature + g[:, k] * weights[k]
     pieces = half * quadrature
